@@ -1,0 +1,33 @@
+// Lint exactly what n8n's verification scanner lints, with the same two rule sets:
+// eslint-plugin-n8n-nodes-base (community / credentials / nodes) and
+// @n8n/eslint-plugin-community-nodes (recommended). Inline eslint-disable comments are
+// not honoured, as in the scanner.
+import tsParser from '@typescript-eslint/parser';
+import * as jsoncParser from 'jsonc-eslint-parser';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+
+const recommended = n8nCommunityNodesPlugin.configs.recommended;
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'examples/**', 'eslint.config.mjs', 'gulpfile.js', 'index.js', 'jest.config.js'] },
+	{ linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' } },
+	{
+		files: ['package.json'],
+		languageOptions: { parser: jsoncParser },
+		plugins: { 'n8n-nodes-base': n8nNodesBase, ...recommended.plugins },
+		rules: { ...n8nNodesBase.configs.community.rules, ...recommended.rules },
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase, ...recommended.plugins },
+		rules: { ...n8nNodesBase.configs.credentials.rules, ...recommended.rules },
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase, ...recommended.plugins },
+		rules: { ...n8nNodesBase.configs.nodes.rules, ...recommended.rules },
+	},
+];

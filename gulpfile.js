@@ -1,0 +1,13 @@
+const path = require('path');
+const { task, src, dest } = require('gulp');
+
+/** Copies node and credential icons next to the compiled files in dist/. */
+task('build:icons', function copyIcons() {
+	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
+	const nodeDestination = path.resolve('dist', 'nodes');
+	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
+
+	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
+	const credDestination = path.resolve('dist', 'credentials');
+	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+});
