@@ -1,0 +1,172 @@
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { signTencentRequest, toTencentCredentials } from '../nodes/shared/tencent/authenticate';
+import { TENCENT_SERVICES } from '../nodes/shared/tencent/api';
+
+/** Auth errors that mean the key itself is wrong (vendor notes §3). Other codes prove the signature was accepted. */
+const KEY_REJECTED = /^AuthFailure\.(SignatureFailure|SecretIdNotFound|InvalidSecretId|SignatureExpire|TokenFailure|InvalidAuthorization|MFAFailure)/;
+
+/**
+ * Tencent Cloud API key (SecretId + SecretKey) for API 3.0 (TC3-HMAC-SHA256) and the legacy
+ * recording-file ASR API (HMAC-SHA1). Every request of this credential is signed in
+ * `authenticate` (see nodes/shared/tencent/authenticate.ts).
+ */
+export class TencentCloudApi implements ICredentialType {
+	name = 'tencentCloudApi';
+
+	displayName = 'Tencent Cloud API';
+
+	icon = 'file:tencentCloud.svg' as const;
+
+	documentationUrl = 'https://cloud.tencent.com/document/product/598/40488';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'SecretId',
+			name: 'secretId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'AKIDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+			description: 'From the CAM console → Access Management → API Keys (console.cloud.tencent.com/cam/capi)',
+		},
+		{
+			displayName: 'SecretKey',
+			name: 'secretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The SecretKey shown next to the SecretId. It signs every request and is never sent.',
+		},
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Only for temporary credentials (STS): sent as X-TC-Token. Leave empty for a permanent key.',
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			placeholder: '1250000000',
+			description: "Your account's AppId (shown on the same API Keys page). Needed only by the legacy ASR API (aai.qcloud.com/asr/v1/{appid}).",
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'string',
+			default: '',
+			placeholder: 'ap-guangzhou',
+			description: 'Optional X-TC-Region. The ASR and Contact Center APIs used here do not require one.',
+		},
+		{
+			displayName: 'Custom Endpoint',
+			name: 'endpoint',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:9000',
+			description: 'Leave empty to call Tencent Cloud. When set, every request of this credential goes to this base URL instead (a private gateway or a local emulator); signatures still name the real service.',
+		},
+		{
+			displayName: 'Key Check',
+			name: 'keyCheck',
+			type: 'hidden',
+			typeOptions: { expirable: true },
+			default: '',
+		},
+	];
+
+	/**
+	 * Verifies the key once (and on every credential test) with CAM `GetUserAppId`, so a wrong key
+	 * fails with Tencent's own Code, Message and RequestId. A valid key without CAM permission
+	 * passes: only signature/key errors fail.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const creds = toTencentCredentials(credentials);
+		if (!creds.secretId || !creds.secretKey) {
+			throw new Error('Enter both the SecretId and the SecretKey of a Tencent Cloud API key.');
+		}
+		const request = signTencentRequest(creds, {
+			method: 'POST',
+			url: `https://${TENCENT_SERVICES.cam.host}/`,
+			headers: { 'X-TC-Action': 'GetUserAppId', 'X-TC-Version': TENCENT_SERVICES.cam.version },
+			body: '{}',
+		});
+		const answer = (await this.helpers.httpRequest({ ...request, json: false, encoding: 'text' })) as unknown;
+		const parsed = (typeof answer === 'string' ? JSON.parse(answer) : answer) as IDataObject;
+		const response = (parsed?.Response ?? {}) as IDataObject;
+		const error = response.Error as IDataObject | undefined;
+		if (error && KEY_REJECTED.test(String(error.Code))) {
+			throw new Error(
+				`Tencent Cloud rejected the key: ${String(error.Code)} – ${String(error.Message)} (RequestId: ${String(response.RequestId)})`,
+			);
+		}
+		if (!error && creds.appId && response.AppId !== undefined && String(response.AppId) !== creds.appId) {
+			throw new Error(
+				`The App ID ${creds.appId} does not belong to this key: its account's App ID is ${String(response.AppId)} (RequestId: ${String(response.RequestId)})`,
+			);
+		}
+		return { keyCheck: `verified ${new Date().toISOString()}` };
+	}
+
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => signTencentRequest(toTencentCredentials(credentials), requestOptions);
+
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'POST',
+			url: `https://${TENCENT_SERVICES.cam.host}/`,
+			headers: { 'X-TC-Action': 'GetUserAppId', 'X-TC-Version': TENCENT_SERVICES.cam.version },
+			body: '{}',
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'Response.Error.Code',
+					value: 'AuthFailure.SignatureFailure',
+					message: 'AuthFailure.SignatureFailure: the SecretKey does not match the SecretId.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'Response.Error.Code',
+					value: 'AuthFailure.SecretIdNotFound',
+					message: 'AuthFailure.SecretIdNotFound: the SecretId does not exist or is disabled.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'Response.Error.Code',
+					value: 'AuthFailure.SignatureExpire',
+					message: "AuthFailure.SignatureExpire: this machine's clock is more than 5 minutes off.",
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'Response.Error.Code',
+					value: 'AuthFailure.TokenFailure',
+					message: 'AuthFailure.TokenFailure: the Session Token is wrong or expired.',
+				},
+			},
+		],
+	};
+}

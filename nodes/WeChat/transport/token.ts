@@ -1,0 +1,100 @@
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
+
+/** Default WeChat API host (other official hosts: api2, sh.api, sz.api, hk.api .weixin.qq.com). */
+export const WECHAT_DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
+
+/** errcodes meaning "this access_token is no longer good": refresh once and retry (vendor notes §1). */
+export const TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
+
+/** What to do about WeChat errcodes (vendor notes §1 error table; seeds 000/001 §6). */
+export const WECHAT_HINTS: Record<number, string> = {
+	[-1]: 'WeChat is busy. The node retried with back-off; try again in a few minutes.',
+	40001: 'The App Secret is wrong, or another system refreshed the access token of this App ID. Check the App Secret, and prefer the "Stable" token endpoint, whose tokens other systems cannot invalidate.',
+	40002: 'Invalid grant_type. This is a bug in the node; please report it.',
+	40013: 'The App ID is wrong. Copy it from the WeChat admin console (mp.weixin.qq.com → Settings and Development → Basic Configuration).',
+	40014: 'The access token was rejected. The node refreshed it once; if this persists check the App Secret.',
+	40125: 'The App Secret is wrong. Reset or copy it from the WeChat admin console (Settings and Development → Basic Configuration → AppSecret).',
+	40164: "The IP address of this n8n server is not in the account's IP whitelist. Add it in the WeChat admin console (Basic Configuration → IP Whitelist).",
+	40010: 'WeChat rejected the voice size: the file must be an mp3 of at most 1 MB (1,048,576 bytes).',
+	41001: 'The access token is missing. Check the WeChat credential.',
+	42001: 'The access token expired. The node refreshed it once; if this persists check the App Secret.',
+	45009: 'The daily API quota of this App ID is used up. Use the "Stable" token endpoint (its own quota) and wait until tomorrow, or reset the quota in the WeChat admin console.',
+	45011: 'Too many calls per minute. Wait a minute and try again.',
+};
+
+/** A WeChat errcode/errmsg pair, thrown by token and API calls. */
+export class WeChatApiError extends Error {
+	constructor(
+		readonly errcode: number,
+		readonly errmsg: string,
+	) {
+		super(`WeChat error ${errcode}: ${errmsg}${WECHAT_HINTS[errcode] ? `. ${WECHAT_HINTS[errcode]}` : ''}`);
+		this.name = 'WeChatApiError';
+	}
+}
+
+/**
+ * `errcode` of a WeChat answer as a number: WeChat sends it as a number or as the STRING "0"
+ * (seed 000's example), so compare numerically, never by truthiness. Missing → 0.
+ */
+export function weChatErrcode(body: IDataObject | undefined): number {
+	const raw = body?.errcode;
+	if (raw === undefined || raw === null || raw === '') return 0;
+	const code = Number(raw);
+	return Number.isFinite(code) ? code : -1;
+}
+
+/** Base URL of a WeChat credential, without trailing slash. */
+export function weChatBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const base = String(credentials.baseUrl || WECHAT_DEFAULT_BASE_URL).trim();
+	return base.replace(/\/+$/, '');
+}
+
+/**
+ * Fetches an access_token (the credential's `preAuthentication`): `POST /cgi-bin/stable_token`
+ * (default; tokens other systems cannot invalidate) or `GET /cgi-bin/token` (classic), vendor
+ * notes §1. Returns the token and its expiry stamp in epoch milliseconds.
+ *
+ * @throws Error `WeChat error <errcode>: <errmsg>. <what to do>` (never containing the secret).
+ */
+export async function fetchWeChatAccessToken(
+	this: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<{ accessToken: string; expiresAt: number }> {
+	const appId = String(credentials.appId ?? '').trim();
+	const appSecret = String(credentials.appSecret ?? '').trim();
+	if (!appId || !appSecret) {
+		throw new Error('Enter both the App ID and the App Secret of the WeChat account.');
+	}
+	const baseUrl = weChatBaseUrl(credentials);
+	const requestedAt = Date.now();
+	let answer: unknown;
+	try {
+		answer =
+			credentials.tokenEndpoint === 'classic'
+				? await this.helpers.httpRequest({
+						method: 'GET',
+						url: `${baseUrl}/cgi-bin/token`,
+						qs: { grant_type: 'client_credential', appid: appId, secret: appSecret },
+						json: true,
+					})
+				: await this.helpers.httpRequest({
+						method: 'POST',
+						url: `${baseUrl}/cgi-bin/stable_token`,
+						body: { grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: false },
+						json: true,
+					});
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new Error(
+			`Could not reach the WeChat token endpoint at ${baseUrl}: ${reason.split(appSecret).join('***').replace(/secret=[^&\s]*/gi, 'secret=***')}`,
+		);
+	}
+	const body = (typeof answer === 'string' ? JSON.parse(answer) : answer) as IDataObject;
+	const errcode = weChatErrcode(body);
+	if (errcode !== 0 || typeof body.access_token !== 'string' || !body.access_token) {
+		throw new WeChatApiError(errcode || -1, String(body.errmsg ?? 'no access_token in the answer'));
+	}
+	const expiresIn = Number(body.expires_in ?? 7200);
+	return { accessToken: body.access_token, expiresAt: requestedAt + expiresIn * 1000 };
+}

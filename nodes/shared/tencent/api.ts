@@ -1,0 +1,170 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { vendorApiError } from '../errors';
+import {
+	isTransientTransportError,
+	parseJsonBody,
+	requestRaw,
+	TransportError,
+	withRetry,
+	type RequestContext,
+} from '../transport';
+
+/** Tencent Cloud API 3.0 services used by this package: vendor host and API version (vendor notes §3). */
+export const TENCENT_SERVICES = {
+	ccc: { host: 'ccc.tencentcloudapi.com', version: '2020-02-10' },
+	asr: { host: 'asr.tencentcloudapi.com', version: '2019-06-14' },
+	cam: { host: 'cam.tencentcloudapi.com', version: '2019-01-16' },
+} as const;
+
+/** A service key of {@link TENCENT_SERVICES}. */
+export type TencentService = keyof typeof TENCENT_SERVICES;
+
+/** Fields that hold uint64 values (kept as strings when read, written as bare JSON numbers). */
+export const TENCENT_UINT64_FIELDS = ['TaskId'];
+
+/** What to do about common Tencent Cloud error codes (vendor notes §3, seed 002 §6). */
+const HINTS: Record<string, string> = {
+	'AuthFailure.SignatureFailure': 'The SecretKey does not match the SecretId. Check both in the Tencent Cloud credential (CAM console → API Keys).',
+	'AuthFailure.SecretIdNotFound': 'The SecretId does not exist or was disabled. Check it in the Tencent Cloud credential (CAM console → API Keys).',
+	'AuthFailure.InvalidSecretId': 'The SecretId is malformed. Copy it again from the CAM console → API Keys.',
+	'AuthFailure.SignatureExpire': "The request's timestamp is more than 5 minutes away from Tencent's clock. Synchronise the clock of the machine running n8n (NTP).",
+	'AuthFailure.TokenFailure': 'The Session Token is wrong or expired. Refresh the temporary credentials, or clear the Session Token for a permanent key.',
+	'AuthFailure.InvalidAuthorization': 'The Authorization header was malformed. If a proxy rewrites requests, let it pass them unchanged.',
+	'AuthFailure.UnauthorizedOperation': 'The key is valid but lacks permission for this action. Grant the CAM policy for this service to the sub-account.',
+	RequestLimitExceeded: 'Tencent rate-limited the request. The node already waited and retried; lower the number of items per execution or spread executions out.',
+	'FailedOperation.UploadFileOverflow': 'Tencent Cloud Contact Center accepts at most 50 IVR audio uploads per day per account. Try again tomorrow; nothing more was uploaded.',
+	InternalError: 'A temporary Tencent Cloud error. Try again later.',
+	'InternalError.DBError': 'A temporary Tencent Cloud error. Try again later.',
+};
+
+/** One API 3.0 call. */
+export interface TencentCall {
+	service: TencentService;
+	action: string;
+	/** Request parameters; values of {@link TENCENT_UINT64_FIELDS} may be numeric strings. */
+	params: IDataObject;
+	itemIndex?: number;
+	/**
+	 * False for calls that must not be sent twice (UploadIvrAudio): they are retried only when
+	 * Tencent certainly did not act (RequestLimitExceeded, connection never established).
+	 */
+	idempotent?: boolean;
+	/** Extra milliseconds-to-wait decision for `RequestLimitExceeded` (default 1,100 ms). */
+	rateLimitDelayMs?: number;
+	/** Attempts including the first (default 4). */
+	maxAttempts?: number;
+}
+
+/** A Tencent Cloud error answer, carried until it becomes a node error. */
+export class TencentApiError extends Error {
+	constructor(
+		readonly code: string,
+		readonly vendorMessage: string,
+		readonly requestId: string | undefined,
+	) {
+		super(`${code}: ${vendorMessage}`);
+		this.name = 'TencentApiError';
+	}
+}
+
+/** Serialises parameters, writing uint64 fields given as digit strings as bare JSON numbers. */
+export function serializeTencentParams(params: IDataObject): string {
+	let text = JSON.stringify(params);
+	for (const field of TENCENT_UINT64_FIELDS) {
+		text = text.replace(new RegExp(`("${field}":)"(\\d+)"`, 'g'), '$1$2');
+	}
+	return text;
+}
+
+/**
+ * Calls a Tencent Cloud API 3.0 action through the `tencentCloudApi` credential (which signs it)
+ * and returns `Response` without `Error`. uint64 fields come back as strings.
+ *
+ * Retries `RequestLimitExceeded` after the rate window, and `InternalError` and connection
+ * failures with back-off when the call is idempotent.
+ *
+ * @throws NodeApiError with Tencent's Code, Message and RequestId, plus a hint.
+ */
+export async function tencentApiRequest(ctx: RequestContext, call: TencentCall): Promise<IDataObject> {
+	const service = TENCENT_SERVICES[call.service];
+	const idempotent = call.idempotent ?? true;
+	try {
+		return await withRetry(
+			ctx,
+			async () => {
+				const response = await requestRaw(ctx, 'tencentCloudApi', {
+					method: 'POST',
+					url: `https://${service.host}/`,
+					headers: { 'X-TC-Action': call.action, 'X-TC-Version': service.version },
+					body: serializeTencentParams(call.params),
+				});
+				const parsed = parseJsonBody(response.body, TENCENT_UINT64_FIELDS);
+				const payload = parsed?.Response as IDataObject | undefined;
+				if (!payload) {
+					throw new TencentApiError(
+						`HTTP ${response.statusCode}`,
+						`Unexpected answer from Tencent Cloud: ${response.body.toString('utf8').slice(0, 200)}`,
+						undefined,
+					);
+				}
+				const error = payload.Error as IDataObject | undefined;
+				if (error) {
+					throw new TencentApiError(
+						String(error.Code),
+						String(error.Message ?? ''),
+						payload.RequestId as string | undefined,
+					);
+				}
+				return payload;
+			},
+			(error) => {
+				if (error instanceof TencentApiError) {
+					if (error.code === 'RequestLimitExceeded') return call.rateLimitDelayMs ?? 1100;
+					return idempotent && error.code.startsWith('InternalError');
+				}
+				if (error instanceof TransportError) {
+					return isTransientTransportError(error) && (idempotent || !error.mayHaveReachedServer);
+				}
+				return false;
+			},
+			{ maxAttempts: call.maxAttempts ?? 4 },
+		);
+	} catch (error) {
+		throw toTencentNodeError(ctx, error, call);
+	}
+}
+
+/** Converts a failure of {@link tencentApiRequest} into the node error users see. */
+export function toTencentNodeError(ctx: RequestContext, error: unknown, call: Pick<TencentCall, 'action' | 'idempotent' | 'itemIndex'>) {
+	if (error instanceof TencentApiError) {
+		return vendorApiError(
+			ctx.getNode(),
+			{
+				vendor: 'Tencent Cloud',
+				code: error.code,
+				message: error.vendorMessage,
+				requestId: error.requestId,
+				requestIdLabel: 'RequestId',
+				hint: HINTS[error.code],
+			},
+			call.itemIndex,
+		);
+	}
+	if (error instanceof TransportError) {
+		const unsure = call.idempotent === false && error.mayHaveReachedServer;
+		return vendorApiError(
+			ctx.getNode(),
+			{
+				vendor: 'Tencent Cloud',
+				code: error.code,
+				message: error.message,
+				hint: unsure
+					? `The connection broke after ${call.action} was sent, so Tencent may have accepted it. It was NOT resent; check the result (for IVR audio: the Get Many operation) before trying again.`
+					: 'Check the network path from n8n to Tencent Cloud (or the custom endpoint of the credential).',
+			},
+			call.itemIndex,
+		);
+	}
+	return error as Error;
+}

@@ -1,0 +1,330 @@
+/**
+ * A stand-in for n8n's execute context, for node tests that talk real HTTP to the emulators.
+ *
+ * n8n's own NodeTestHarness is not published (n8n notes, "Testing"), so this reproduces the
+ * parts of n8n-core's behaviour that the nodes depend on:
+ * - `httpRequestWithAuthentication` runs the package's credential `preAuthentication` when the
+ *   expirable hidden field is empty (persisting its output in the credential store, like
+ *   CredentialsHelper.preAuthentication), then the credential's `authenticate` (function, or
+ *   generic with `={{$credentials.x}}` expressions), then sends the request; after an HTTP 401
+ *   it refreshes once. `additionalCredentialOptions.credentialsDecrypted` replaces the stored
+ *   data, as in n8n-core.
+ * - `httpRequest` sends real HTTP with undici and follows n8n's option semantics (qs, json,
+ *   encoding, returnFullResponse, ignoreHttpStatusErrors, abortSignal); network failures carry
+ *   the Node error `code` (ECONNRESET, ECONNREFUSED) like axios errors in n8n.
+ * - binary helpers read base64 item data; `getNodeParameter` applies the node description's
+ *   defaults; `continueOnFail`, `getExecutionCancelSignal` and a capturing logger.
+ *
+ * The real thing is exercised in `npm run e2e`, inside a real n8n process.
+ */
+import { request as undiciRequest } from 'undici';
+import type {
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+} from 'n8n-workflow';
+
+/** A recorded outgoing request (after authentication). Query/header values are as sent. */
+export interface SentRequest {
+	method: string;
+	url: string;
+	headers: Record<string, string>;
+	bodyBytes: number;
+}
+
+/** Options of {@link createExecuteContext}. */
+export interface ExecuteContextOptions {
+	node: INodeType;
+	/** Node parameters; a function gets the item index (for per-item expressions). */
+	parameters: IDataObject | ((itemIndex: number) => IDataObject);
+	items?: INodeExecutionData[];
+	/** Credential data by credential type name. Mutated when preAuthentication persists a token. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Credential type implementations by name (the package's own classes). */
+	credentialTypes?: Record<string, ICredentialType>;
+	continueOnFail?: boolean;
+	cancelSignal?: AbortSignal;
+}
+
+/** The context plus what the test can inspect afterwards. */
+export interface TestContext {
+	ctx: IExecuteFunctions;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	sent: SentRequest[];
+	logs: string[];
+	preAuthenticationCalls: Record<string, number>;
+}
+
+type HttpError = Error & { code?: string; response?: { status: number; data: unknown; headers: Record<string, string> } };
+
+function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	const expression = value.slice(1);
+	const whole = /^\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(expression);
+	if (whole) return credentials[whole[1]];
+	const ternary = /^\{\{\s*\$credentials\.(\w+) === "(\w+)" \? \$credentials\.(\w+) : \$credentials\.(\w+)\s*\}\}$/.exec(
+		expression,
+	);
+	if (ternary) {
+		return credentials[ternary[1]] === ternary[2] ? credentials[ternary[3]] : credentials[ternary[4]];
+	}
+	return expression.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_m, key: string) => String(credentials[key] ?? ''));
+}
+
+/** n8n's `httpRequest` semantics over undici (see module docstring). */
+export async function sendHttpRequest(options: IHttpRequestOptions, sent?: SentRequest[]): Promise<unknown> {
+	const base = options.baseURL ? options.baseURL.replace(/\/+$/, '') + '/' : undefined;
+	const url = new URL(base ? options.url.replace(/^\/+/, '') : options.url, base);
+	for (const [key, value] of Object.entries(options.qs ?? {})) {
+		if (value !== undefined) url.searchParams.append(key, String(value));
+	}
+	const headers: Record<string, string> = {};
+	for (const [key, value] of Object.entries(options.headers ?? {})) {
+		if (value !== undefined) headers[key.toLowerCase()] = String(value);
+	}
+	let body: string | Buffer | undefined;
+	const method = (options.method ?? 'GET').toUpperCase();
+	if (options.body !== undefined && options.body !== null && method !== 'GET') {
+		if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) {
+			body = options.body;
+		} else if (options.body instanceof URLSearchParams) {
+			body = options.body.toString();
+			headers['content-type'] ??= 'application/x-www-form-urlencoded';
+		} else if (typeof options.body === 'object' && Object.keys(options.body).length > 0) {
+			body = JSON.stringify(options.body);
+			headers['content-type'] ??= 'application/json';
+		}
+	}
+	if (options.json) headers.accept ??= 'application/json';
+	sent?.push({ method, url: url.toString(), headers, bodyBytes: body ? Buffer.byteLength(body) : 0 });
+	let response;
+	try {
+		response = await undiciRequest(url, {
+			method: method as 'GET',
+			headers,
+			body,
+			signal: options.abortSignal as AbortSignal | undefined,
+			headersTimeout: options.timeout,
+			bodyTimeout: options.timeout,
+		});
+	} catch (error) {
+		const cause = (error as { cause?: { code?: string } }).cause;
+		const wrapped = new Error((error as Error).message) as HttpError;
+		wrapped.code = cause?.code ?? (error as { code?: string }).code;
+		if ((error as { code?: string }).code === 'UND_ERR_SOCKET') wrapped.code = 'ECONNRESET';
+		throw wrapped;
+	}
+	const raw = Buffer.from(await response.body.arrayBuffer());
+	const responseHeaders: Record<string, string> = {};
+	for (const [key, value] of Object.entries(response.headers)) {
+		if (value !== undefined) responseHeaders[key] = Array.isArray(value) ? value.join(', ') : value;
+	}
+	let data: unknown;
+	if (options.encoding === 'arraybuffer') {
+		data = raw;
+	} else if (options.encoding === 'text') {
+		data = raw.toString('utf8');
+	} else {
+		const text = raw.toString('utf8');
+		try {
+			data = JSON.parse(text);
+		} catch {
+			data = text;
+		}
+	}
+	const ok = response.statusCode >= 200 && response.statusCode < 300;
+	if (!ok && !options.ignoreHttpStatusErrors) {
+		const error = new Error(`Request failed with status code ${response.statusCode}`) as HttpError;
+		error.response = { status: response.statusCode, data, headers: responseHeaders };
+		throw error;
+	}
+	if (options.returnFullResponse) {
+		return { body: data, headers: responseHeaders, statusCode: response.statusCode, statusMessage: '' };
+	}
+	return data;
+}
+
+function defaultsOf(properties: INodeProperties[]): IDataObject {
+	const defaults: IDataObject = {};
+	for (const property of properties) {
+		if (property.type === 'notice') continue;
+		if (!(property.name in defaults)) defaults[property.name] = property.default as IDataObject[string];
+	}
+	return defaults;
+}
+
+function getPath(object: IDataObject, path: string): unknown {
+	let current: unknown = object;
+	for (const part of path.split('.')) {
+		if (current === null || typeof current !== 'object') return undefined;
+		current = (current as IDataObject)[part];
+	}
+	return current;
+}
+
+/** Builds an {@link IExecuteFunctions} for `options.node` (see module docstring). */
+export function createExecuteContext(options: ExecuteContextOptions): TestContext {
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
+	const credentials = options.credentials ?? {};
+	const credentialTypes = options.credentialTypes ?? {};
+	const sent: SentRequest[] = [];
+	const logs: string[] = [];
+	const preAuthenticationCalls: Record<string, number> = {};
+	const description = options.node.description;
+	const defaults = defaultsOf(description.properties);
+	const parametersFor = (itemIndex: number): IDataObject => ({
+		...defaults,
+		...(typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters),
+	});
+	const nodeCredentials: INode['credentials'] = {};
+	for (const type of Object.keys(credentials)) nodeCredentials[type] = { id: `cred-${type}`, name: `Test ${type}` };
+	const node: INode = {
+		id: 'test-node',
+		name: description.defaults.name ?? description.displayName,
+		type: `n8n-nodes-cn-speech.${description.name}`,
+		typeVersion: Array.isArray(description.version) ? description.version[description.version.length - 1] : description.version,
+		position: [0, 0],
+		parameters: parametersFor(0) as INode['parameters'],
+		credentials: nodeCredentials,
+	};
+
+	const httpRequest = async (requestOptions: IHttpRequestOptions) => await sendHttpRequest(requestOptions, sent);
+
+	async function runPreAuthentication(type: string, data: ICredentialDataDecryptedObject, expired: boolean) {
+		const credentialType = credentialTypes[type];
+		const expirable = credentialType?.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!credentialType?.preAuthentication || !expirable) return;
+		if (data[expirable.name] !== '' && data[expirable.name] !== undefined && !expired) return;
+		preAuthenticationCalls[type] = (preAuthenticationCalls[type] ?? 0) + 1;
+		const output = await credentialType.preAuthentication.call({ helpers: { httpRequest } } as never, data);
+		if (output?.[expirable.name] === undefined) return;
+		credentials[type] = { ...credentials[type], ...output } as ICredentialDataDecryptedObject;
+		Object.assign(data, output);
+	}
+
+	async function authenticate(type: string, data: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) {
+		const auth = credentialTypes[type]?.authenticate;
+		if (!auth) return requestOptions;
+		if (typeof auth === 'function') return await auth(data, requestOptions);
+		const result: IHttpRequestOptions = { ...requestOptions };
+		for (const [outer, values] of Object.entries(auth.properties)) {
+			const target = { ...((result as unknown as IDataObject)[outer] as IDataObject | undefined) };
+			for (const [key, value] of Object.entries(values as IDataObject)) target[key] = resolveTemplate(value, data) as string;
+			(result as unknown as IDataObject)[outer] = target;
+		}
+		return result;
+	}
+
+	const ctx = {
+		getInputData: () => items,
+		getNode: () => node,
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
+			const value = getPath(parametersFor(itemIndex), name);
+			if (value === undefined) {
+				if (fallback !== undefined) return fallback;
+				throw new Error(`Could not get parameter "${name}"`);
+			}
+			return value;
+		},
+		getCredentials: async (type: string) => {
+			if (!credentials[type]) throw new Error(`Node does not have credentials of type "${type}"`);
+			return { ...credentials[type] };
+		},
+		continueOnFail: () => options.continueOnFail ?? false,
+		getExecutionCancelSignal: () => options.cancelSignal,
+		getMode: () => 'manual',
+		logger: {
+			debug: (message: string) => logs.push(message),
+			info: (message: string) => logs.push(message),
+			warn: (message: string) => logs.push(message),
+			error: (message: string) => logs.push(message),
+		},
+		helpers: {
+			httpRequest,
+			async httpRequestWithAuthentication(
+				this: unknown,
+				type: string,
+				requestOptions: IHttpRequestOptions,
+				additional?: { credentialsDecrypted?: { data?: ICredentialDataDecryptedObject } },
+			) {
+				const data = { ...(additional?.credentialsDecrypted?.data ?? credentials[type]) };
+				const opts = { ...requestOptions, abortSignal: options.cancelSignal };
+				try {
+					await runPreAuthentication(type, data, false);
+					return await httpRequest(await authenticate(type, data, { ...opts }));
+				} catch (error) {
+					if ((error as HttpError).response?.status === 401 && credentialTypes[type]?.preAuthentication) {
+						await runPreAuthentication(type, data, true);
+						return await httpRequest(await authenticate(type, data, { ...opts }));
+					}
+					throw error;
+				}
+			},
+			assertBinaryData(itemIndex: number, propertyName: string): IBinaryData {
+				const binary = items[itemIndex]?.binary?.[propertyName];
+				if (!binary) throw new Error(`This operation expects the node's input data to contain a binary file '${propertyName}'`);
+				return binary;
+			},
+			async getBinaryDataBuffer(itemIndex: number, propertyName: string): Promise<Buffer> {
+				const binary = items[itemIndex]?.binary?.[propertyName];
+				if (!binary) throw new Error(`No binary property '${propertyName}'`);
+				return Buffer.from(binary.data, 'base64');
+			},
+			async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+				return {
+					data: data.toString('base64'),
+					fileName,
+					mimeType: mimeType ?? 'application/octet-stream',
+					fileSize: String(data.length),
+				};
+			},
+			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } }) =>
+				data.map((entry) => ({ ...entry, pairedItem: meta.itemData })),
+		},
+	};
+	return { ctx: ctx as unknown as IExecuteFunctions, credentials, sent, logs, preAuthenticationCalls };
+}
+
+/** Makes an input item carrying `data` in binary property `propertyName` (default `data`). */
+export function binaryItem(
+	data: Buffer,
+	fileName: string,
+	mimeType = 'audio/mpeg',
+	propertyName = 'data',
+	json: IDataObject = {},
+): INodeExecutionData {
+	const extension = /\.([^.]+)$/.exec(fileName)?.[1] ?? '';
+	return {
+		json,
+		binary: {
+			[propertyName]: {
+				data: data.toString('base64'),
+				fileName,
+				fileExtension: extension,
+				mimeType,
+				fileSize: String(data.length),
+			},
+		},
+	};
+}
+
+/** Every string in `value` (deeply), for asserting that no secret leaked into outputs/errors. */
+export function allStrings(value: unknown, seen = new Set<unknown>()): string[] {
+	if (typeof value === 'string') return [value];
+	if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+	seen.add(value);
+	const strings: string[] = [];
+	if (value instanceof Error) strings.push(value.message, String(value.stack ?? ''));
+	for (const key of Object.getOwnPropertyNames(value)) {
+		strings.push(...allStrings((value as Record<string, unknown>)[key], seen));
+	}
+	return strings;
+}
