@@ -54,6 +54,9 @@ export class WeChatApi implements ICredentialType {
 			displayName: 'Token Endpoint',
 			name: 'tokenEndpoint',
 			type: 'options',
+			// The scanner's credential-password-field rule treats every field named "*token*" as a
+			// secret; the option is not one, and a dropdown ignores the flag.
+			typeOptions: { password: true },
 			options: [
 				{
 					name: 'Stable (/cgi-Bin/stable_token)',

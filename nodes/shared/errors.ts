@@ -75,7 +75,8 @@ export function inputError(
 	return new NodeOperationError(node, message, { description, itemIndex, level: 'warning' });
 }
 
-const TOKEN_QUERY = /([?&](?:access_token|secretid|token|signature|secret)=)[^&#\s"']*/gi;
+const TOKEN_QUERY =
+	/([?&](?:access_token|secretid|secret|token|signature|sign|sig|q-signature|x-amz-signature|x-amz-security-token|x-amz-credential)=)[^&#\s"']*/gi;
 
 /**
  * Removes secrets from a text before it is shown: every listed secret value becomes `***`, and

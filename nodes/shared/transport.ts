@@ -111,7 +111,8 @@ export async function requestRaw(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	let response: IN8nHttpFullResponse;
+	let response: IN8nHttpFullResponse | undefined;
+	let failure: unknown;
 	try {
 		response = (await ctx.helpers.httpRequestWithAuthentication.call(
 			ctx as IExecuteFunctions,
@@ -120,30 +121,39 @@ export async function requestRaw(
 			additionalCredentialOptions,
 		)) as IN8nHttpFullResponse;
 	} catch (error) {
-		// A credential's preAuthentication error is already a clear, redacted message.
-		const status = findResponseStatus(error);
-		const code = findErrorCode(error);
-		const rawMessage = error instanceof Error ? error.message : String(error);
-		if (status !== undefined) {
-			throw new TransportError(redactSecrets(rawMessage, secrets), code, true);
-		}
-		if (code === undefined && !/socket hang up|reset|timeout|ECONN/i.test(rawMessage)) {
-			// Not a transport failure (e.g. the credential's token request failed): keep the message.
-			const wrapped = new TransportError(redactSecrets(rawMessage, secrets), undefined, false);
-			wrapped.name = 'CredentialError';
-			throw wrapped;
-		}
-		throw new TransportError(
-			redactSecrets(`The request could not be completed: ${rawMessage}`, secrets),
-			code,
-			!(code && NOT_SENT_CODES.has(code)),
-		);
+		failure = error;
 	}
+	if (response === undefined) throw toTransportError(failure, secrets);
 	const headers: Record<string, string> = {};
 	for (const [key, value] of Object.entries((response.headers ?? {}) as IDataObject)) {
 		if (value !== undefined && value !== null) headers[key.toLowerCase()] = String(value);
 	}
 	return { statusCode: response.statusCode, headers, body: toBuffer(response.body) };
+}
+
+/**
+ * Classifies a failed `httpRequestWithAuthentication` call: a connection problem (code such as
+ * ECONNRESET; `mayHaveReachedServer` false only for errors raised before connecting), or the
+ * credential's own token/key check failing (name `CredentialError`, message kept as written by
+ * the credential). Messages are redacted.
+ */
+export function toTransportError(error: unknown, secrets: Array<string | undefined> = []): TransportError {
+	const status = findResponseStatus(error);
+	const code = findErrorCode(error);
+	const rawMessage = error instanceof Error ? error.message : String(error);
+	if (status !== undefined) {
+		return new TransportError(redactSecrets(rawMessage, secrets), code, true);
+	}
+	if (code === undefined && !/socket hang up|reset|timeout|ECONN/i.test(rawMessage)) {
+		const credentialError = new TransportError(redactSecrets(rawMessage, secrets), undefined, false);
+		credentialError.name = 'CredentialError';
+		return credentialError;
+	}
+	return new TransportError(
+		redactSecrets(`The request could not be completed: ${rawMessage}`, secrets),
+		code,
+		!(code && NOT_SENT_CODES.has(code)),
+	);
 }
 
 /**
@@ -190,17 +200,17 @@ export async function withRetry<T>(
 	const baseDelayMs = policy.baseDelayMs ?? 500;
 	const maxDelayMs = policy.maxDelayMs ?? 8000;
 	for (let attemptNumber = 1; ; attemptNumber++) {
+		let failure: unknown;
 		try {
 			return await attempt(attemptNumber);
 		} catch (error) {
-			const decision = attemptNumber < maxAttempts ? shouldRetry(error, attemptNumber) : false;
-			if (decision === false || ctx.getExecutionCancelSignal?.()?.aborted) throw error;
-			const delay =
-				typeof decision === 'number'
-					? decision
-					: Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
-			await sleep(delay);
-			if (ctx.getExecutionCancelSignal?.()?.aborted) throw error;
+			failure = error;
 		}
+		const decision = attemptNumber < maxAttempts ? shouldRetry(failure, attemptNumber) : false;
+		if (decision === false || ctx.getExecutionCancelSignal?.()?.aborted) throw failure;
+		const delay =
+			typeof decision === 'number' ? decision : Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
+		await sleep(delay);
+		if (ctx.getExecutionCancelSignal?.()?.aborted) throw failure;
 	}
 }

@@ -69,6 +69,7 @@ export async function fetchWeChatAccessToken(
 	const baseUrl = weChatBaseUrl(credentials);
 	const requestedAt = Date.now();
 	let answer: unknown;
+	let failure: unknown;
 	try {
 		answer =
 			credentials.tokenEndpoint === 'classic'
@@ -85,7 +86,10 @@ export async function fetchWeChatAccessToken(
 						json: true,
 					});
 	} catch (error) {
-		const reason = error instanceof Error ? error.message : String(error);
+		failure = error;
+	}
+	if (failure !== undefined) {
+		const reason = failure instanceof Error ? failure.message : String(failure);
 		throw new Error(
 			`Could not reach the WeChat token endpoint at ${baseUrl}: ${reason.split(appSecret).join('***').replace(/secret=[^&\s]*/gi, 'secret=***')}`,
 		);

@@ -1,0 +1,143 @@
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { redactSecrets, vendorApiError } from '../../shared/errors';
+import { buildMultipart } from '../../shared/multipart';
+import {
+	isTransientTransportError,
+	parseJsonBody,
+	requestRaw,
+	TransportError,
+	withRetry,
+} from '../../shared/transport';
+
+/** What to do about Coze error codes (vendor notes §2). */
+const COZE_HINTS: Record<number, string> = {
+	4000: 'Coze rejected the request parameters. Check the audio file (format, size under 10 MB, under 30 minutes).',
+	4100: 'The access token is invalid or expired. Create a new personal access token and update the Coze credential; check that the Base URL matches the site of the token (coze.cn or coze.com).',
+	4101: 'The token lacks a permission. Edit the personal access token and enable createTranscription (audio transcription).',
+	4200: 'Coze did not find the resource. Check the Base URL of the credential.',
+	4013: 'Coze rate-limited the request. The node retried with back-off; lower the request rate.',
+};
+
+/** A Coze error answer, carried until it becomes a node error. */
+export class CozeApiError extends Error {
+	constructor(
+		readonly code: number,
+		readonly msg: string,
+		readonly logId: string | undefined,
+		readonly httpStatus: number,
+	) {
+		super(`Coze error ${code}: ${msg}`);
+		this.name = 'CozeApiError';
+	}
+}
+
+function isRetryable(error: unknown): boolean {
+	if (error instanceof CozeApiError) {
+		return error.httpStatus >= 500 || error.httpStatus === 429 || error.code === 4013 || error.code >= 5000;
+	}
+	return isTransientTransportError(error);
+}
+
+/**
+ * `POST /v1/audio/transcriptions` (seed 003): multipart with the file part named `file` (the
+ * official curl example and SDKs; vendor notes §2). Returns `{ text, logId }`.
+ *
+ * Retries with back-off on HTTP 5xx / 429, code 4013 and connection resets; never on input or
+ * authentication errors.
+ *
+ * @throws NodeApiError `Coze error: <code> – <msg>` with the log id (from `detail.logid` or the
+ *   `x-tt-logid` header) that Coze support asks for.
+ */
+export async function cozeTranscribe(
+	this: IExecuteFunctions,
+	args: { data: Buffer; fileName: string; contentType: string; itemIndex: number },
+): Promise<{ text: string; logId: string }> {
+	const credentials = await this.getCredentials('cozeApi');
+	const baseUrl = String(
+		credentials.baseUrl === 'custom' ? credentials.customBaseUrl : credentials.baseUrl || 'https://api.coze.cn',
+	).replace(/\/+$/, '');
+	const secrets = [credentials.accessToken as string];
+	const multipart = buildMultipart([
+		{ fieldName: 'file', fileName: args.fileName, contentType: args.contentType, data: args.data },
+	]);
+	try {
+		return await withRetry(
+			this,
+			async () => {
+				const response = await requestRaw(
+					this,
+					'cozeApi',
+					{
+						method: 'POST',
+						url: `${baseUrl}/v1/audio/transcriptions`,
+						body: multipart.body,
+						headers: { 'Content-Type': multipart.contentType },
+						timeout: 300_000,
+					},
+					undefined,
+					secrets,
+				);
+				const body = parseJsonBody(response.body);
+				const logId = String((body?.detail as IDataObject | undefined)?.logid ?? response.headers['x-tt-logid'] ?? '') || undefined;
+				if (!body) {
+					throw new CozeApiError(
+						response.statusCode,
+						`unexpected answer (HTTP ${response.statusCode}): ${response.body.toString('utf8').slice(0, 120)}`,
+						logId,
+						response.statusCode,
+					);
+				}
+				const code = Number(body.code ?? (response.statusCode === 200 ? 0 : response.statusCode));
+				if (code !== 0 || response.statusCode >= 400) {
+					throw new CozeApiError(code || response.statusCode, String(body.msg ?? ''), logId, response.statusCode);
+				}
+				const data = (body.data ?? {}) as IDataObject;
+				return { text: typeof data.text === 'string' ? data.text : '', logId: logId ?? '' };
+			},
+			isRetryable,
+		);
+	} catch (error) {
+		throw toCozeNodeError(this.getNode(), error, args.itemIndex, secrets);
+	}
+}
+
+/** The node error for a failed Coze call: code + msg + Log ID + what to do. */
+export function toCozeNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	secrets: Array<string | undefined>,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof CozeApiError) {
+		return vendorApiError(
+			node,
+			{
+				vendor: 'Coze',
+				code: error.code,
+				message: error.msg,
+				requestId: error.logId,
+				requestIdLabel: 'Log ID',
+				httpCode: error.httpStatus !== 200 ? error.httpStatus : undefined,
+				hint:
+					COZE_HINTS[error.code] ??
+					(error.httpStatus >= 500 ? 'A temporary Coze server error; the node retried. Try again later.' : undefined),
+			},
+			itemIndex,
+			secrets,
+		);
+	}
+	if (error instanceof TransportError) {
+		return vendorApiError(
+			node,
+			{ vendor: 'Coze', code: error.code, message: error.message, hint: 'Check that n8n can reach the Coze API host of the credential.' },
+			itemIndex,
+			secrets,
+		);
+	}
+	return new NodeOperationError(node, redactSecrets(error instanceof Error ? error.message : String(error), secrets), {
+		itemIndex,
+	});
+}

@@ -1,0 +1,160 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readBinaryAudio } from '../../../shared/binary';
+import { asItemError, withDetails } from '../../../shared/execute';
+import { splitMp3 } from '../../../shared/mp3';
+import {
+	generateVoiceId,
+	pollVoiceResult,
+	uploadVoice,
+	WECHAT_MAX_VOICE_BYTES,
+	type WeChatLanguage,
+} from '../../transport/voice';
+import { checkWeChatAudio } from './audioCheck';
+import { binaryPropertyNameProperty, languageProperty } from './common';
+
+const properties: INodeProperties[] = [
+	binaryPropertyNameProperty,
+	languageProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Split Long Audio',
+				name: 'splitLongAudio',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to cut recordings over 1 MB at mp3 frame boundaries into parts of at most 1 MB, transcribe each within its own 10-second window and join the texts in order. Off: files over 1 MB fail with a size error.',
+			},
+			{
+				displayName: 'Poll Interval (Ms)',
+				name: 'pollIntervalMs',
+				type: 'number',
+				typeOptions: { minValue: 200, maxValue: 5000 },
+				default: 1000,
+				description: 'Milliseconds between result queries inside WeChat\'s 10-second window',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['voice'], operation: ['transcribe'] } }, properties);
+
+/** One transcribed part of a recording (seconds from the start of the original file). */
+export interface TranscribedPart extends IDataObject {
+	index: number;
+	startSeconds: number;
+	endSeconds: number;
+	voiceId: string;
+	text: string;
+	complete: boolean;
+}
+
+function clock(seconds: number): string {
+	const minutes = Math.floor(seconds / 60);
+	const rest = seconds - minutes * 60;
+	return `${minutes}:${rest.toFixed(1).padStart(4, '0')}`;
+}
+
+/**
+ * Transcribe: checks the mp3 (16 kHz mono), uploads it (split into ≤ 1 MB parts when longer and
+ * Split Long Audio is on), polls each part's result inside its 10-second window and joins the
+ * texts in order (no separator for Chinese, a space for English).
+ *
+ * Output: `{ text, voiceId, language, complete, durationSeconds, bytes, sampleRate, channels,
+ * parts: [{ index, startSeconds, endSeconds, voiceId, text, complete }] }`.
+ *
+ * @throws an item error naming the failed part and its time range; with continue-on-fail the
+ *   error item keeps the parts that succeeded (`parts`, `text`).
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	const language = this.getNodeParameter('language', itemIndex) as WeChatLanguage;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const split = options.splitLongAudio !== false;
+	const pollIntervalMs = Number(options.pollIntervalMs ?? 1000);
+
+	const audio = await readBinaryAudio(this, itemIndex, binaryPropertyName);
+	const info = checkWeChatAudio(this.getNode(), audio.data, itemIndex, split);
+	const pieces =
+		audio.data.length > WECHAT_MAX_VOICE_BYTES
+			? splitMp3(audio.data, info, WECHAT_MAX_VOICE_BYTES).map((part) => ({
+					data: part.data,
+					startSeconds: part.startSeconds,
+					endSeconds: part.endSeconds,
+				}))
+			: [{ data: audio.data, startSeconds: 0, endSeconds: info.durationSeconds }];
+
+	const separator = language === 'en_US' ? ' ' : '';
+	const parts: TranscribedPart[] = [];
+	for (const [index, piece] of pieces.entries()) {
+		const voiceId = generateVoiceId();
+		let failure: unknown;
+		try {
+			const uploadedAt = await uploadVoice.call(this, {
+				data: piece.data,
+				voiceId,
+				language,
+				fileName: audio.fileName,
+				itemIndex,
+			});
+			const result = await pollVoiceResult.call(this, {
+				voiceId,
+				language,
+				uploadedAt,
+				pollIntervalMs,
+				wait: true,
+				itemIndex,
+			});
+			parts.push({
+				index,
+				startSeconds: round(piece.startSeconds),
+				endSeconds: round(piece.endSeconds),
+				voiceId,
+				text: result.text,
+				complete: result.complete,
+			});
+		} catch (error) {
+			failure = error;
+		}
+		if (failure !== undefined) {
+			const error = asItemError(this, failure, itemIndex);
+			if (pieces.length > 1) {
+				error.message = `Part ${index + 1} of ${pieces.length} (${clock(piece.startSeconds)}–${clock(piece.endSeconds)}) failed: ${error.message}`;
+				withDetails(error, {
+					text: parts.map((part) => part.text).join(separator),
+					parts,
+					failedPart: { index, startSeconds: round(piece.startSeconds), endSeconds: round(piece.endSeconds), voiceId },
+				});
+			}
+			throw error;
+		}
+	}
+
+	const output: IDataObject = {
+		text: parts.map((part) => part.text).join(separator),
+		voiceId: parts.map((part) => part.voiceId).join(','),
+		language,
+		complete: parts.every((part) => part.complete),
+		durationSeconds: round(info.durationSeconds),
+		bytes: audio.data.length,
+		sampleRate: info.sampleRate,
+		channels: info.channels,
+		parts,
+	};
+	if (!output.text) {
+		output.notice =
+			'WeChat returned no text within its 10-second window: the audio may hold no recognisable speech in the chosen language.';
+	}
+	return output;
+}
+
+function round(seconds: number): number {
+	return Math.round(seconds * 1000) / 1000;
+}
