@@ -56,7 +56,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']);
 export function isTransientTransportError(error: unknown): boolean {
 	return (
 		error instanceof TransportError &&
-		(error.code === undefined ? /socket hang up|reset/i.test(error.message) : TRANSIENT_CODES.has(error.code))
+		(error.code === undefined ? /socket hang up|ECONNRESET/.test(error.message) : TRANSIENT_CODES.has(error.code))
 	);
 }
 
@@ -144,7 +144,7 @@ export function toTransportError(error: unknown, secrets: Array<string | undefin
 	if (status !== undefined) {
 		return new TransportError(redactSecrets(rawMessage, secrets), code, true);
 	}
-	if (code === undefined && !/socket hang up|reset|timeout|ECONN/i.test(rawMessage)) {
+	if (code === undefined && !/socket hang up|ECONNRESET|ETIMEDOUT|ECONNREFUSED|ECONNABORTED/.test(rawMessage)) {
 		const credentialError = new TransportError(redactSecrets(rawMessage, secrets), undefined, false);
 		credentialError.name = 'CredentialError';
 		return credentialError;
