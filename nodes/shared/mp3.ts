@@ -553,12 +553,14 @@ export function inspectMp3(data: Uint8Array): Mp3Info {
  * (other errors still propagate).
  */
 export function tryInspectMp3(data: Uint8Array): Mp3Info | undefined {
+	let failure: unknown;
 	try {
 		return inspectMp3(data);
 	} catch (error) {
-		if (error instanceof Mp3FormatError) return undefined;
-		throw error;
+		failure = error;
 	}
+	if (failure instanceof Mp3FormatError) return undefined;
+	throw failure;
 }
 
 /**
