@@ -14,8 +14,9 @@
  * - ID3v2 (id3.org, ID3v2.3 / ID3v2.4 structure: 10-byte header, syncsafe size, footer flag
  *   0x10), ID3v1 (`TAG`, last 128 bytes, and the `TAG+` extension), APEv2 (`APETAGEX` footer).
  * - Resynchronisation the way decoders do it: a candidate header is only accepted when the
- *   frames it announces line up (FFmpeg's mp3 demuxer requires three consecutive frames whose
- *   headers agree on version, layer and sample rate before it syncs).
+ *   frames it announces line up. FFmpeg's mp3 demuxer resynchronises on three consecutive valid
+ *   headers (`MIN_VALID 3`, libavformat/mp3dec.c); mpg123 and FFmpeg compare successive headers
+ *   on version, layer and sample rate (mpg123 `HDRCMPMASK`, FFmpeg `SAME_HEADER_MASK`).
  */
 
 /** MPEG audio version of a frame header: 1 (ISO 11172-3), 2 (ISO 13818-3) or 2.5 (Fraunhofer). */
@@ -368,7 +369,8 @@ function describeNonMp3(data: Uint8Array, start: number, end: number): string {
  *   with it (version, layer, sample rate), when it ends exactly at the end of the audio, or when
  *   it has the same version, sample rate and channel mode as the frame before. Anywhere else
  *   (first frame, after garbage) a header is only accepted when it and the next two headers line
- *   up (or the data ends), as FFmpeg does; bytes skipped on the way are counted as garbage.
+ *   up (or the data ends), as FFmpeg does when it resynchronises; bytes skipped on the way are
+ *   counted as garbage. A false sync inside garbage therefore needs three chained headers.
  * - A Xing / Info / VBRI header in the first frame is reported and not counted as audio.
  * - A last frame cut short by the end of the data is reported in `truncatedBytes` and excluded.
  *
@@ -388,9 +390,11 @@ export function inspectMp3(data: Uint8Array): Mp3Info {
 	}
 	let start = 0;
 	let id3v2Tags = 0;
+	let id3v2Overrun = false;
 	for (;;) {
 		const tag = id3v2TagSize(data, start);
 		if (tag === 0) break;
+		id3v2Overrun = start + tag > size;
 		start = Math.min(size, start + tag);
 		id3v2Tags++;
 	}
@@ -492,15 +496,20 @@ export function inspectMp3(data: Uint8Array): Mp3Info {
 		const next = data.indexOf(0xff, pos + 1);
 		pos = next === -1 || next > end ? end : next;
 	}
-	if (!locked && end > gapStart && sawFrame) {
-		garbageBytes += end - gapStart;
+	// bytes after the last frame that belong to no frame (when locked, fewer than 4 can be left;
+	// a truncated last frame has set pos = end)
+	const tailStart = locked ? pos : gapStart;
+	if (sawFrame && end > tailStart) {
+		garbageBytes += end - tailStart;
 		garbageRegions++;
 	}
 
 	if (count === 0) {
-		throw new Mp3FormatError(
-			`not an MP3 file: ${sawFrame ? 'the only MPEG frame is a Xing/Info/VBRI header, no audio frames found' : describeNonMp3(data, start, end)}`,
-		);
+		let reason: string;
+		if (sawFrame) reason = 'the only MPEG frame is a Xing/Info/VBRI header, no audio frames found';
+		else if (id3v2Overrun) reason = 'no MPEG audio frames found; the ID3v2 tag claims to be longer than the whole file';
+		else reason = describeNonMp3(data, start, end);
+		throw new Mp3FormatError(`not an MP3 file: ${reason}`);
 	}
 
 	const b1 = data[firstHeader + 1];
