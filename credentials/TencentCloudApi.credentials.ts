@@ -34,6 +34,7 @@ export class TencentCloudApi implements ICredentialType {
 			displayName: 'SecretId',
 			name: 'secretId',
 			type: 'string',
+			typeOptions: { password: true },
 			default: '',
 			required: true,
 			placeholder: 'AKIDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { vendorApiError } from '../errors';
 import {
@@ -54,6 +55,12 @@ export interface TencentCall {
 	rateLimitDelayMs?: number;
 	/** Attempts including the first (default 4). */
 	maxAttempts?: number;
+	/**
+	 * Wraps every HTTP attempt (the first and each retry), e.g. to space requests out for a rate
+	 * limit (CCC UploadIvrAudio: 1 request per second). Receives the attempt and must call it
+	 * once and return its result.
+	 */
+	wrapAttempt?: <T>(attempt: () => Promise<T>) => Promise<T>;
 }
 
 /** A Tencent Cloud error answer, carried until it becomes a node error. */
@@ -90,15 +97,20 @@ export async function tencentApiRequest(ctx: RequestContext, call: TencentCall):
 	const service = TENCENT_SERVICES[call.service];
 	const idempotent = call.idempotent ?? true;
 	try {
+		const body = serializeTencentParams(call.params);
+		const wrap = call.wrapAttempt ?? (async <T>(attempt: () => Promise<T>) => await attempt());
 		return await withRetry(
 			ctx,
 			async () => {
-				const response = await requestRaw(ctx, 'tencentCloudApi', {
-					method: 'POST',
-					url: `https://${service.host}/`,
-					headers: { 'X-TC-Action': call.action, 'X-TC-Version': service.version },
-					body: serializeTencentParams(call.params),
-				});
+				const response = await wrap(
+					async () =>
+						await requestRaw(ctx, 'tencentCloudApi', {
+							method: 'POST',
+							url: `https://${service.host}/`,
+							headers: { 'X-TC-Action': call.action, 'X-TC-Version': service.version },
+							body,
+						}),
+				);
 				const parsed = parseJsonBody(response.body, TENCENT_UINT64_FIELDS);
 				const payload = parsed?.Response as IDataObject | undefined;
 				if (!payload) {
@@ -135,8 +147,17 @@ export async function tencentApiRequest(ctx: RequestContext, call: TencentCall):
 	}
 }
 
-/** Converts a failure of {@link tencentApiRequest} into the node error users see. */
-export function toTencentNodeError(ctx: RequestContext, error: unknown, call: Pick<TencentCall, 'action' | 'idempotent' | 'itemIndex'>) {
+/**
+ * Converts a failure of {@link tencentApiRequest} into the node error users see: a Tencent error
+ * answer becomes a `NodeApiError` with Code, Message, RequestId and a hint; a failed key check
+ * (credential preAuthentication) or a broken connection a `NodeApiError` saying what to check (for
+ * a non-idempotent call: that it was not resent); anything else a `NodeOperationError`.
+ */
+export function toTencentNodeError(
+	ctx: RequestContext,
+	error: unknown,
+	call: Pick<TencentCall, 'action' | 'idempotent' | 'itemIndex'>,
+): NodeApiError | NodeOperationError {
 	if (error instanceof TencentApiError) {
 		return vendorApiError(
 			ctx.getNode(),
@@ -147,6 +168,19 @@ export function toTencentNodeError(ctx: RequestContext, error: unknown, call: Pi
 				requestId: error.requestId,
 				requestIdLabel: 'RequestId',
 				hint: HINTS[error.code],
+			},
+			call.itemIndex,
+		);
+	}
+	if (error instanceof TransportError && error.name === 'CredentialError') {
+		// The credential's key check (preAuthentication) failed: its message already carries
+		// Tencent's Code, Message and RequestId.
+		return vendorApiError(
+			ctx.getNode(),
+			{
+				vendor: 'Tencent Cloud',
+				message: error.message,
+				hint: 'Check the SecretId, SecretKey and Session Token of the Tencent Cloud credential (CAM console → API Keys).',
 			},
 			call.itemIndex,
 		);
@@ -166,5 +200,27 @@ export function toTencentNodeError(ctx: RequestContext, error: unknown, call: Pi
 			call.itemIndex,
 		);
 	}
-	return error as Error;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), {
+		itemIndex: call.itemIndex,
+	});
+}
+
+/**
+ * Tencent's error code, message and RequestId carried by a `NodeApiError` that
+ * {@link toTencentNodeError} (through `vendorApiError`) built, e.g.
+ * `{ code: 'FailedOperation.UploadFileOverflow', message: '…', requestId: '…' }`; `undefined` for
+ * any other error or when the error has no vendor code (a broken connection).
+ */
+export function tencentErrorDetails(
+	error: unknown,
+): { code: string; message?: string; requestId?: string } | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const response = error.errorResponse as IDataObject | undefined;
+	if (!response || typeof response.vendorCode !== 'string') return undefined;
+	return {
+		code: response.vendorCode,
+		message: typeof response.vendorMessage === 'string' ? response.vendorMessage : undefined,
+		requestId: typeof response.requestId === 'string' ? response.requestId : undefined,
+	};
 }

@@ -61,7 +61,7 @@ export function applyEndpoint(url: URL, endpoint: string | undefined): URL {
  * in one place (n8n notes, "Credentials").
  *
  * - API 3.0 (any `*.tencentcloudapi.com` URL): the body is serialised once (objects become JSON
- *   text) and those exact bytes are signed with TC3-HMAC-SHA256; the service is the first label
+ *   text; strings and Buffers are sent as given) and those exact bytes are signed with TC3-HMAC-SHA256; the service is the first label
  *   of the vendor host the node asked for (`ccc`, `asr`, `cam`), the canonical host is the host
  *   actually sent, without port (vendor notes §3). Adds `Authorization`, `Content-Type`,
  *   `X-TC-Timestamp`, and `X-TC-Region` / `X-TC-Token` when configured. The node sets
@@ -110,8 +110,12 @@ export function signTencentRequest(
 	const service = target.hostname.split('.')[0];
 	const url = applyEndpoint(target, credentials.endpoint);
 	const body = requestOptions.body;
-	const payload =
-		typeof body === 'string' ? body : body === undefined || body === null ? '{}' : JSON.stringify(body);
+	const payload: string | Buffer =
+		typeof body === 'string' || Buffer.isBuffer(body)
+			? body
+			: body === undefined || body === null
+				? '{}'
+				: JSON.stringify(body);
 	setHeader(headers, 'Content-Type', TC3_CONTENT_TYPE);
 	const signature = signTc3({
 		secretId: credentials.secretId,
