@@ -1,0 +1,138 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { inputError } from '../../../shared/errors';
+import { submitLegacyAsrTask } from '../../transport/legacyAsr';
+import { audioSummary, checkHttpUrl, LEGACY_MAX_URL_BYTES, readAudioInput } from './audioInput';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'This is the older recording-file API of the source document (aai.qcloud.com). It needs the App ID in the credential, returns results only by callback, and takes recordings of up to one hour.',
+		name: 'legacyNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://n8n.example.com/webhook/…/tencent-asr-callback?token=…',
+		description: 'Where Tencent posts the result (required by this API; shorter than 2048 bytes), e.g. the production URL of a Tencent Cloud ASR Trigger with its token',
+	},
+	{
+		displayName: 'Engine Model Type',
+		name: 'legacyEngineModelType',
+		type: 'options',
+		options: [
+			{ name: 'General 16k (16k_0)', value: '16k_0', description: '16 kHz Mandarin Chinese' },
+			{ name: 'Telephone 8k (8k_0)', value: '8k_0', description: '8 kHz telephone audio; the only engine for two-channel audio' },
+			{ name: 'Telephone 8k With Speaker Separation (8k_6)', value: '8k_6', description: '8 kHz one-channel telephone audio, speakers told apart' },
+		],
+		default: '16k_0',
+		description: 'Recognition engine (engine_model_type)',
+	},
+	{
+		displayName: 'Channel Count',
+		name: 'legacyChannelNum',
+		type: 'options',
+		options: [
+			{ name: 'One Channel (1)', value: 1 },
+			{ name: 'Two Channels (2)', value: 2, description: 'Only with the 8k_0 telephone engine' },
+		],
+		default: 1,
+		description: 'Channels of the audio (channel_num)',
+	},
+	{
+		displayName: 'Result Text Encoding',
+		name: 'legacyResTextFormat',
+		type: 'options',
+		options: [
+			{ name: 'UTF-8 (0)', value: 0 },
+			{ name: 'GB2312 (1)', value: 1 },
+			{ name: 'GBK (2)', value: 2 },
+			{ name: 'BIG5 (3)', value: 3 },
+		],
+		default: 0,
+		description: 'Text encoding of the result in the callback (res_text_format). Keep UTF-8 for n8n.',
+	},
+];
+
+/** Parameters of Create Legacy Task (seed 004: `aai.qcloud.com/asr/v1/{appid}`). */
+export const description = updateDisplayOptions(
+	{ show: { resource: ['recordingRecognition'], operation: ['createLegacyTask'] } },
+	properties,
+);
+
+/** Engines of the legacy API (seed 004 §3.1.1). */
+const LEGACY_ENGINES = ['8k_0', '16k_0', '8k_6'];
+
+/**
+ * Create Legacy Task for one item (seed 004; vendor notes §4): checks everything first (App ID in
+ * the credential, callback URL http(s) and < 2048 bytes, engine, channel count — 2 only with
+ * 8k_0 —, text encoding 0–3, audio URL < 2048 bytes or binary audio of at most 5 MB in a
+ * recognised format), then submits `projectid=0`, `sub_service_type=0`, `res_type=1`,
+ * `engine_model_type`, `res_text_format`, `channel_num`, `callback_url`, `source_type` (0 with
+ * `url`, 1 with the audio as the body).
+ *
+ * @returns `{ taskId (string, the answer's requestId), code, message }` plus `audio` for binary input.
+ * @throws NodeOperationError for invalid input; NodeApiError with the numeric code 1000–1034,
+ *   Tencent's message and an English explanation.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const node = this.getNode();
+	const credentials = await this.getCredentials('tencentCloudApi');
+	const appId = String(credentials.appId ?? '').trim();
+	if (!appId) {
+		throw inputError(
+			node,
+			'The Tencent Cloud credential has no App ID',
+			'The legacy API needs your account\'s App ID (a number shown on the CAM console → API Keys page). Add it to the credential, or use Create Task, which does not need it.',
+			itemIndex,
+		);
+	}
+	if (!/^\d+$/.test(appId)) {
+		throw inputError(node, `The App ID "${appId}" of the Tencent Cloud credential is not a number`, 'Copy the numeric App ID from the CAM console → API Keys page.', itemIndex);
+	}
+	const callbackUrl = checkHttpUrl(this, this.getNodeParameter('callbackUrl', itemIndex), 'Callback URL', itemIndex, LEGACY_MAX_URL_BYTES);
+	const engine = String(this.getNodeParameter('legacyEngineModelType', itemIndex) ?? '');
+	if (!LEGACY_ENGINES.includes(engine)) {
+		throw inputError(node, `Engine Model Type "${engine}" is not one of ${LEGACY_ENGINES.join(', ')}`, undefined, itemIndex);
+	}
+	const channelNum = Number(this.getNodeParameter('legacyChannelNum', itemIndex));
+	if (channelNum !== 1 && channelNum !== 2) {
+		throw inputError(node, `Channel Count must be 1 or 2, not ${String(channelNum)}`, undefined, itemIndex);
+	}
+	if (channelNum === 2 && engine !== '8k_0') {
+		throw inputError(
+			node,
+			`Channel Count 2 is only available with the 8k_0 engine, not ${engine}`,
+			'Set Channel Count to 1, or choose Telephone 8k (8k_0) for two-channel telephone recordings.',
+			itemIndex,
+		);
+	}
+	const resTextFormat = Number(this.getNodeParameter('legacyResTextFormat', itemIndex));
+	if (![0, 1, 2, 3].includes(resTextFormat)) {
+		throw inputError(node, `Result Text Encoding must be 0, 1, 2 or 3, not ${String(resTextFormat)}`, undefined, itemIndex);
+	}
+	const audio = await readAudioInput(this, itemIndex, 'legacy', channelNum);
+	const query: IDataObject = {
+		projectid: 0,
+		sub_service_type: 0,
+		engine_model_type: engine,
+		res_text_format: resTextFormat,
+		res_type: 1,
+		callback_url: callbackUrl,
+		channel_num: channelNum,
+		source_type: audio.kind === 'url' ? 0 : 1,
+	};
+	if (audio.kind === 'url') query.url = audio.url;
+	const body = audio.kind === 'url' ? Buffer.alloc(0) : audio.data;
+	const created = await submitLegacyAsrTask(this, appId, query, body, itemIndex);
+	const output: IDataObject = { taskId: created.taskId, code: created.code, message: created.message };
+	const summary = audioSummary(audio);
+	if (summary) output.audio = summary;
+	return output;
+}

@@ -1,0 +1,65 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { audioInputProperties } from './audioInput';
+import * as createLegacyTask from './createLegacyTask.operation';
+import * as createTask from './createTask.operation';
+import * as getTask from './getTask.operation';
+import { recTaskProperties } from './recTaskFields';
+import * as transcribe from './transcribe.operation';
+
+export { createLegacyTask, createTask, getTask, transcribe };
+
+/**
+ * Operations of the Recording Recognition resource: Tencent Cloud ASR recording-file recognition
+ * (API 3.0 CreateRecTask / DescribeTaskStatus, version 2019-06-14; and the legacy signed API of
+ * seed 004).
+ */
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['recordingRecognition'] } },
+		options: [
+			{
+				name: 'Create Legacy Task',
+				value: 'createLegacyTask',
+				description: 'Submit a recording to the legacy API (aai.qcloud.com); the result arrives by callback',
+				action: 'Create a legacy recognition task',
+			},
+			{
+				name: 'Create Task',
+				value: 'createTask',
+				description: 'Submit a recording for recognition (CreateRecTask) and return its task ID',
+				action: 'Create a recognition task',
+			},
+			{
+				name: 'Get Task',
+				value: 'getTask',
+				description: 'Get the status and result of a recognition task (DescribeTaskStatus)',
+				action: 'Get a recognition task',
+			},
+			{
+				name: 'Transcribe',
+				value: 'transcribe',
+				description: 'Submit a recording and wait for its text',
+				action: 'Transcribe a recording',
+			},
+		],
+		default: 'transcribe',
+	},
+	...createLegacyTask.description,
+	...createTask.description,
+	...getTask.description,
+	...updateDisplayOptions(
+		{ show: { resource: ['recordingRecognition'], operation: ['createTask', 'transcribe'] } },
+		recTaskProperties,
+	),
+	...updateDisplayOptions(
+		{ show: { resource: ['recordingRecognition'], operation: ['createTask', 'transcribe', 'createLegacyTask'] } },
+		audioInputProperties,
+	),
+	...transcribe.description,
+];

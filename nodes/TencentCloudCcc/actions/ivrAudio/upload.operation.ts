@@ -1,0 +1,363 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { inputError, redactSecrets, vendorApiError } from '../../../shared/errors';
+import { errorItem, withDetails } from '../../../shared/execute';
+import { tencentApiRequest, tencentErrorDetails } from '../../../shared/tencent/api';
+import { pacingKey, runPaced } from '../../transport/requestPacer';
+import { toAudioFileOutput } from './audioFile';
+
+/**
+ * Most files sent in one UploadIvrAudio request. Tencent documents no maximum for `AudioList`
+ * (seed 002); 10 keeps one request small and one failure's blast radius narrow, while the daily
+ * limit of 50 files means an execution rarely needs more than a few requests.
+ */
+export const MAX_FILES_PER_REQUEST = 10;
+
+/** Extensions Tencent accepts for IVR audio (seed 002; vendor notes §3: mp3 or wav). */
+const IVR_AUDIO_EXTENSIONS = ['mp3', 'wav'];
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Tencent accepts at most 50 IVR audio files per day per account and 1 upload request per second. Consecutive items with the same SdkAppId are sent together (up to 10 per request), and the node waits between requests.',
+		name: 'uploadNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'SdkAppId',
+		name: 'sdkAppId',
+		type: 'number',
+		default: 0,
+		required: true,
+		placeholder: '1400000000',
+		description: 'ID of the Contact Center application (Tencent Cloud console → Contact Center → the application\'s SdkAppId)',
+	},
+	{
+		displayName: 'Custom File Name',
+		name: 'customFileName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'welcome-message',
+		description: 'Name to show for the file in Contact Center. Names may repeat.',
+	},
+	{
+		displayName: 'Audio URL',
+		name: 'audioUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://bucket.cos.ap-guangzhou.myqcloud.com/ivr/welcome.mp3',
+		description: 'Public http(s) URL of an mp3 or wav file of at most 5 MB that Tencent downloads (a temporary Tencent Cloud COS link is recommended)',
+	},
+];
+
+/** Parameters of the Upload operation (UploadIvrAudio, seed 002). */
+export const description = updateDisplayOptions(
+	{ show: { resource: ['ivrAudio'], operation: ['upload'] } },
+	properties,
+);
+
+/** One validated input item of the Upload operation. */
+interface UploadEntry {
+	itemIndex: number;
+	sdkAppId: number;
+	customFileName: string;
+	audioUrl: string;
+}
+
+/**
+ * Checks an IVR audio URL before it is sent: it must parse as an absolute `http:` / `https:` URL
+ * with a host, and when its last path segment has an extension, that extension must be `mp3` or
+ * `wav` (seed 002: "mp3 or wav"). Returns the problem as a sentence, or `undefined` when the URL
+ * is acceptable. A URL without an extension passes: its format cannot be told from the URL.
+ */
+export function checkIvrAudioUrl(url: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return `"${redactSecrets(url)}" is not a valid URL`;
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		return `The audio URL must start with http:// or https://, not ${parsed.protocol}`;
+	}
+	if (!parsed.hostname) return 'The audio URL has no host name';
+	const lastSegment = decodeURIComponent(parsed.pathname.split('/').pop() ?? '');
+	const extension = /\.([^.]+)$/.exec(lastSegment)?.[1]?.toLowerCase();
+	if (extension !== undefined && !IVR_AUDIO_EXTENSIONS.includes(extension)) {
+		return `The audio URL points to a .${extension} file; Tencent Cloud Contact Center accepts only mp3 and wav`;
+	}
+	return undefined;
+}
+
+function readEntry(ctx: IExecuteFunctions, itemIndex: number): UploadEntry {
+	const node = ctx.getNode();
+	const rawSdkAppId = ctx.getNodeParameter('sdkAppId', itemIndex) as number | string;
+	const sdkAppId = typeof rawSdkAppId === 'string' ? Number(rawSdkAppId.trim()) : rawSdkAppId;
+	if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
+		throw inputError(
+			node,
+			`"${String(rawSdkAppId)}" is not a valid SdkAppId`,
+			'Enter the numeric SdkAppId of the Contact Center application (console → Contact Center).',
+			itemIndex,
+		);
+	}
+	const customFileName = String(ctx.getNodeParameter('customFileName', itemIndex) ?? '').trim();
+	if (!customFileName) {
+		throw inputError(node, 'Custom File Name is empty', 'Give every file a name to show in Contact Center.', itemIndex);
+	}
+	const audioUrl = String(ctx.getNodeParameter('audioUrl', itemIndex) ?? '').trim();
+	if (!audioUrl) {
+		throw inputError(node, 'Audio URL is empty', 'Enter the public http(s) URL of an mp3 or wav file.', itemIndex);
+	}
+	const problem = checkIvrAudioUrl(audioUrl);
+	if (problem) {
+		throw inputError(
+			node,
+			problem,
+			'Tencent downloads the file from this URL: give a public http(s) link to an mp3 or wav file of at most 5 MB.',
+			itemIndex,
+		);
+	}
+	return { itemIndex, sdkAppId, customFileName, audioUrl };
+}
+
+/**
+ * Groups entries into requests: consecutive entries with the same SdkAppId, at most
+ * {@link MAX_FILES_PER_REQUEST} per request, and never two entries with the same custom file name
+ * in one request (Tencent's answer identifies files only by name, so unique names make matching
+ * answers to items exact even when the same name is uploaded twice).
+ */
+export function groupIntoRequests<T extends { sdkAppId: number; customFileName: string }>(entries: T[]): T[][] {
+	const batches: T[][] = [];
+	let current: T[] = [];
+	for (const entry of entries) {
+		const fits =
+			current.length > 0 &&
+			current.length < MAX_FILES_PER_REQUEST &&
+			current[0].sdkAppId === entry.sdkAppId &&
+			!current.some((other) => other.customFileName === entry.customFileName);
+		if (!fits && current.length > 0) {
+			batches.push(current);
+			current = [];
+		}
+		current.push(entry);
+	}
+	if (current.length > 0) batches.push(current);
+	return batches;
+}
+
+function lastPathSegment(url: string): string {
+	try {
+		return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+	} catch {
+		return '';
+	}
+}
+
+/** What Tencent said about one file of a request. */
+type FileOutcome = { kind: 'uploaded'; info: IDataObject } | { kind: 'failed'; info: IDataObject } | { kind: 'missing' };
+
+/**
+ * Finds each entry's result in an UploadIvrAudio answer. `SuccessFileList` entries are matched
+ * by `CustomFileName`; `FailedFileList` entries by `FileName`, compared with the custom name, the
+ * audio URL and the URL's last path segment. Each answer entry is used once, in order.
+ */
+function matchOutcomes(batch: UploadEntry[], response: IDataObject): FileOutcome[] {
+	const succeeded = Array.isArray(response.SuccessFileList) ? (response.SuccessFileList as IDataObject[]) : [];
+	const failed = Array.isArray(response.FailedFileList) ? (response.FailedFileList as IDataObject[]) : [];
+	const usedSucceeded = new Set<number>();
+	const usedFailed = new Set<number>();
+	return batch.map((entry) => {
+		const okIndex = succeeded.findIndex(
+			(info, index) => !usedSucceeded.has(index) && String(info.CustomFileName ?? '') === entry.customFileName,
+		);
+		if (okIndex >= 0) {
+			usedSucceeded.add(okIndex);
+			return { kind: 'uploaded', info: succeeded[okIndex] };
+		}
+		const names = [entry.customFileName, entry.audioUrl, lastPathSegment(entry.audioUrl)];
+		const failIndex = failed.findIndex(
+			(info, index) => !usedFailed.has(index) && names.includes(String(info.FileName ?? '')),
+		);
+		if (failIndex >= 0) {
+			usedFailed.add(failIndex);
+			return { kind: 'failed', info: failed[failIndex] };
+		}
+		return { kind: 'missing' };
+	});
+}
+
+function describeUploaded(uploaded: Array<{ name: string; fileId: unknown }>): string {
+	const shown = uploaded.slice(0, 10).map((file) => `"${file.name}" (FileId ${String(file.fileId)})`);
+	const more = uploaded.length > 10 ? ` and ${uploaded.length - 10} more` : '';
+	return `${shown.join(', ')}${more}`;
+}
+
+/** Adds to an error's description which files this execution already uploaded, so nobody uploads them twice. */
+function noteUploaded<E extends NodeApiError | NodeOperationError>(
+	error: E,
+	uploaded: Array<{ name: string; fileId: unknown }>,
+): E {
+	if (uploaded.length === 0) return error;
+	const note = `Already uploaded by this execution, do not upload them again: ${describeUploaded(uploaded)}.`;
+	error.description = error.description ? `${error.description} ${note}` : note;
+	return error;
+}
+
+/**
+ * Runs the Upload operation for ALL input items (UploadIvrAudio, seed 002; vendor notes §3).
+ *
+ * 1. Every item is validated first (SdkAppId, name, URL syntax, mp3/wav extension); without
+ *    continue-on-fail an invalid item stops the node before any request is sent.
+ * 2. Valid items are grouped ({@link groupIntoRequests}) and sent one request at a time, at most
+ *    one request per second per credential, hence per credential and SdkAppId ({@link runPaced}),
+ *    across items and executions of this process. `RequestLimitExceeded` is waited out and retried (a refused call
+ *    did nothing); a connection broken after sending is NOT resent (the upload may have happened),
+ *    and the error says so.
+ * 3. Each input item gets one output item, paired: the file's `AudioFileInfo` plus `statusText`
+ *    and `requestId`, or an error (a `FailedFileList` entry's `FailedMsg`; the request's error).
+ *    `FailedOperation.UploadFileOverflow` (50 files a day) stops all further requests.
+ *
+ * @returns the node's single output.
+ * @throws NodeOperationError for invalid input and NodeApiError for Tencent's errors, unless
+ *   continue-on-fail turns them into error items.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const continueOnFail = this.continueOnFail();
+	const results: INodeExecutionData[] = new Array<INodeExecutionData>(items.length);
+	const failItem = (itemIndex: number, error: unknown, entry?: UploadEntry) => {
+		const json = errorItem(error);
+		if (entry) {
+			json.customFileName = entry.customFileName;
+			json.audioUrl = redactSecrets(entry.audioUrl);
+		}
+		results[itemIndex] = { json, pairedItem: { item: itemIndex } };
+	};
+
+	const entries: UploadEntry[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			entries.push(readEntry(this, itemIndex));
+		} catch (error) {
+			if (!continueOnFail) {
+				throw error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			}
+			failItem(itemIndex, error);
+		}
+	}
+
+	const credentials = await this.getCredentials('tencentCloudApi');
+	const secretId = String(credentials.secretId ?? '').trim();
+	const endpoint = String(credentials.endpoint ?? '').trim();
+	const uploaded: Array<{ name: string; fileId: unknown }> = [];
+	let overflow: { itemIndex: number } | undefined;
+
+	for (const batch of groupIntoRequests(entries)) {
+		const first = batch[0];
+		if (overflow) {
+			const stopped = new NodeOperationError(
+				this.getNode(),
+				'Not uploaded: Tencent Cloud Contact Center\'s daily limit of 50 IVR audio files was reached',
+				{
+					description: `An earlier request of this execution (item ${overflow.itemIndex + 1}) was refused with FailedOperation.UploadFileOverflow, so no further uploads were sent. Try again tomorrow.`,
+					itemIndex: first.itemIndex,
+				},
+			);
+			for (const entry of batch) failItem(entry.itemIndex, stopped, entry);
+			continue;
+		}
+
+		let response: IDataObject;
+		try {
+			response = await tencentApiRequest(this, {
+				service: 'ccc',
+				action: 'UploadIvrAudio',
+				params: {
+					SdkAppId: first.sdkAppId,
+					AudioList: batch.map((entry) => ({ CustomFileName: entry.customFileName, AudioUrl: entry.audioUrl })),
+				},
+				itemIndex: first.itemIndex,
+				idempotent: false,
+				maxAttempts: 6,
+				wrapAttempt: async (attempt) => await runPaced(pacingKey(secretId, endpoint), attempt),
+			});
+		} catch (caught) {
+			let error = caught as NodeApiError | NodeOperationError;
+			const details = tencentErrorDetails(caught);
+			if (details?.code === 'FailedOperation.UploadFileOverflow') {
+				overflow = { itemIndex: first.itemIndex };
+				error = vendorApiError(
+					this.getNode(),
+					{
+						vendor: 'Tencent Cloud',
+						code: details.code,
+						message: `${details.message ? `${details.message}. ` : ''}Tencent Cloud Contact Center accepts at most 50 IVR audio files per day per account`,
+						requestId: details.requestId,
+						requestIdLabel: 'RequestId',
+						hint: 'Nothing more was uploaded. Try again tomorrow.',
+					},
+					first.itemIndex,
+				);
+			}
+			if (!continueOnFail) throw noteUploaded(error, uploaded);
+			for (const entry of batch) failItem(entry.itemIndex, error, entry);
+			continue;
+		}
+
+		const requestId = typeof response.RequestId === 'string' ? response.RequestId : undefined;
+		const outcomes = matchOutcomes(batch, response);
+		const uploadedHere = batch
+			.map((entry, index) => ({ entry, outcome: outcomes[index] }))
+			.filter(({ outcome }) => outcome.kind === 'uploaded')
+			.map(({ entry, outcome }) => ({
+				name: entry.customFileName,
+				fileId: outcome.kind === 'uploaded' ? outcome.info.FileId : undefined,
+			}));
+		uploaded.push(...uploadedHere);
+		for (let index = 0; index < batch.length; index++) {
+			const entry = batch[index];
+			const outcome = outcomes[index];
+			if (outcome.kind === 'uploaded') {
+				results[entry.itemIndex] = {
+					json: { ...toAudioFileOutput(outcome.info), requestId },
+					pairedItem: { item: entry.itemIndex },
+				};
+				continue;
+			}
+			const error =
+				outcome.kind === 'failed'
+					? vendorApiError(
+							this.getNode(),
+							{
+								vendor: 'Tencent Cloud',
+								message: `"${entry.customFileName}" was not uploaded: ${String(outcome.info.FailedMsg ?? 'no reason given')}`,
+								requestId,
+								requestIdLabel: 'RequestId',
+								hint: 'Tencent refused this file (listed in FailedFileList). Check that the URL is publicly downloadable and is an mp3 or wav file of at most 5 MB.',
+							},
+							entry.itemIndex,
+						)
+					: vendorApiError(
+							this.getNode(),
+							{
+								vendor: 'Tencent Cloud',
+								message: `Tencent's answer does not mention "${entry.customFileName}"`,
+								requestId,
+								requestIdLabel: 'RequestId',
+								hint: 'The request was accepted, but neither SuccessFileList nor FailedFileList names this file. Use the Get Many operation to check whether it was uploaded before trying again.',
+							},
+							entry.itemIndex,
+						);
+			if (!continueOnFail) throw noteUploaded(withDetails(error, { customFileName: entry.customFileName }), uploaded);
+			failItem(entry.itemIndex, error, entry);
+		}
+	}
+	return [results];
+}
