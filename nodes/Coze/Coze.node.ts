@@ -9,7 +9,7 @@ export class Coze implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Coze',
 		name: 'coze',
-		icon: 'file:coze.svg',
+		icon: { light: 'file:coze.svg', dark: 'file:coze.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -13,7 +13,7 @@ export class WeChat implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WeChat',
 		name: 'weChat',
-		icon: 'file:wechat.svg',
+		icon: { light: 'file:wechat.svg', dark: 'file:wechat.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
