@@ -11,6 +11,10 @@
  *   workflow creates a task whose CallbackUrl is the trigger's production URL with its token;
  *   the emulator posts the form-urlencoded callback; the trigger workflow's execution, read from
  *   n8n's database, holds the transcript. A callback with a wrong token is refused with 403.
+ *   Then the same with the legacy signed API (aai.qcloud.com) and its callback format.
+ *
+ * The Tencent Cloud credential's custom endpoint is a path-routing gateway (./gateway.ts) in
+ * front of the API 3.0 and legacy emulators, as a private gateway would front Tencent's hosts.
  *
  * The workflows are the example files byte for byte except for the placeholders a user edits:
  * `https://example.com/…` audio URLs (→ the local file server), the callback URL's host
@@ -24,7 +28,9 @@ import { inspectMp3, splitMp3 } from '../../nodes/shared/mp3';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { startCozeEmulator, type CozeEmulator } from '../emulators/coze';
 import { startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
+import { startTencentLegacyAsrEmulator, type TencentLegacyAsrEmulator } from '../emulators/tencentLegacyAsr';
 import { startWeChatEmulator, type WeChatEmulator } from '../emulators/wechat';
+import { startGateway } from './gateway';
 import { N8nInstance, REPO_ROOT, ensureN8n, nodeOutput, type OutputItem, type WorkflowFixture } from './n8n';
 
 const INSTALL_TIMEOUT_MS = 40 * 60 * 1000;
@@ -61,6 +67,7 @@ const WF = {
 	ccc: 'cnSpeechTcCccUp01',
 	callbackReceive: 'cnSpeechTcAsrCbRx1',
 	callbackSubmit: 'cnSpeechTcAsrCbTx1',
+	legacySubmit: 'cnSpeechTcAsrLgTx1',
 } as const;
 
 /** Strips Tencent's `[m:s.mmm,m:s.mmm]  ` sentence stamps and line breaks from a Result text. */
@@ -79,6 +86,8 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 	let wechat: WeChatEmulator;
 	let coze: CozeEmulator;
 	let tencent: TencentCloudEmulator;
+	let legacy: TencentLegacyAsrEmulator;
+	let gateway: RunningServer;
 	const transcripts = new TranscriptRegistry();
 	const printed: string[] = [];
 	let longParts: ReturnType<typeof splitMp3>;
@@ -104,6 +113,11 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 		wechat = await startWeChatEmulator({ ...WECHAT, transcripts });
 		coze = await startCozeEmulator({ tokens: { [COZE_TOKEN]: { scopes: ['createTranscription'] } }, transcripts });
 		tencent = await startTencentCloudEmulator({ ...TENCENT, sdkAppIds: [SDK_APP_ID], transcripts });
+		legacy = await startTencentLegacyAsrEmulator({ ...TENCENT, transcripts });
+		gateway = await startGateway([
+			{ prefix: '/asr/v1/', target: legacy.url },
+			{ prefix: '/', target: tencent.url },
+		]);
 
 		n8n = await N8nInstance.create();
 		await n8n.importCredentials([
@@ -113,7 +127,7 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 				id: 'cnSpeechTencent01',
 				name: 'Tencent Cloud account',
 				type: 'tencentCloudApi',
-				data: { secretId: TENCENT.secretId, secretKey: TENCENT.secretKey, appId: String(TENCENT.appId), endpoint: tencent.url },
+				data: { secretId: TENCENT.secretId, secretKey: TENCENT.secretKey, appId: String(TENCENT.appId), endpoint: gateway.url },
 			},
 		]);
 
@@ -136,7 +150,7 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 
 	afterAll(async () => {
 		await n8n?.dispose();
-		await Promise.all([files?.close(), wechat?.close(), coze?.close(), tencent?.close()]);
+		await Promise.all([files?.close(), wechat?.close(), coze?.close(), tencent?.close(), legacy?.close(), gateway?.close()]);
 		if (printed.length > 0) {
 			process.stdout.write(`\n===== transcripts produced inside n8n =====\n${printed.join('\n')}\n===========================================\n`);
 		}
@@ -267,6 +281,30 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 		expect(transcript).toMatchObject({ taskId, success: true });
 		expect(plainTencentText(String(transcript.text))).toBe(SPEECH_TEXT);
 		printed.push(`Tencent ASR callback → trigger workflow (task ${taskId}): ${plainTencentText(String(transcript.text))}`);
+	});
+
+	test('the callback loop with the legacy API: Create Legacy Task → the same trigger workflow', async () => {
+		// n8n is running with the trigger published (previous test)
+		const before = (await n8n!.getExecutions(WF.callbackReceive)).length;
+		const run = await n8n!.execute(WF.legacySubmit);
+		const created = single(nodeOutput(run, 'Create Legacy Task'), 'Create Legacy Task').json;
+		const taskId = String(created.taskId);
+		expect(taskId).toMatch(/^\d+$/);
+		expect(legacy.requests.filter((r) => r.code === 0).map((r) => String(r.requestId))).toEqual([taskId]);
+
+		const delivery = await legacy.completeTask(Number(taskId));
+		expect(delivery.accepted).toBe(true);
+		expect(delivery.fields.requestId).toBe(taskId);
+
+		const executions = await n8n!.waitForExecutions(WF.callbackReceive, before + 1, 60_000);
+		const latest = executions[executions.length - 1];
+		expect(latest.status).toBe('success');
+		const trigger = single(nodeOutput(latest, 'Tencent Cloud ASR Trigger'), 'trigger').json;
+		expect(trigger).toMatchObject({ taskId, code: 0, appId: String(TENCENT.appId) });
+		const transcript = single(nodeOutput(latest, 'Transcript'), 'Transcript').json;
+		expect(transcript).toMatchObject({ taskId, success: true });
+		expect(plainTencentText(String(transcript.text))).toBe(SPEECH_TEXT);
+		printed.push(`Tencent legacy ASR callback → trigger workflow (task ${taskId}): ${plainTencentText(String(transcript.text))}`);
 	});
 
 	// (n8n's log is not checked here: the harness redacts imported credential values before writing it)

@@ -1,0 +1,55 @@
+/**
+ * A path-routing reverse proxy for the e2e run: one base URL in front of several emulators, the
+ * way a private gateway fronts Tencent Cloud's hosts. The Tencent Cloud credential sends every
+ * request to its one custom endpoint, so the legacy ASR API (`/asr/v1/…`) and API 3.0 (`/`) must
+ * share it. Requests are forwarded unchanged (method, path, query, headers including `Host`,
+ * body), so the emulators verify the signatures exactly as the node computed them.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { request } from 'undici';
+
+import { readBody, startServer, type RunningServer } from '../emulators/common';
+
+/** A route: requests whose path starts with `prefix` go to `target` (base URL, no trailing slash). */
+export interface GatewayRoute {
+	prefix: string;
+	target: string;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+
+function forwardable(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+	const out: Record<string, string | string[]> = {};
+	for (const [name, value] of Object.entries(headers)) {
+		if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+	}
+	return out;
+}
+
+/**
+ * Starts the gateway on 127.0.0.1 (free port). Routes are tried in order, longest prefix first
+ * is up to the caller; a request no route matches gets 502.
+ */
+export async function startGateway(routes: GatewayRoute[]): Promise<RunningServer> {
+	return await startServer(async (req, res) => {
+		const path = req.url ?? '/';
+		const route = routes.find((candidate) => path.startsWith(candidate.prefix));
+		if (!route) {
+			res.writeHead(502, { 'content-type': 'text/plain' }).end(`no route for ${path}`);
+			return;
+		}
+		const body = await readBody(req);
+		const headers = forwardable(req.headers);
+		delete headers['content-length'];
+		const answer = await request(`${route.target}${path}`, {
+			method: (req.method ?? 'GET') as 'GET',
+			headers,
+			body: body.length > 0 ? body : undefined,
+		});
+		const responseHeaders = forwardable(answer.headers as IncomingHttpHeaders);
+		const data = Buffer.from(await answer.body.arrayBuffer());
+		delete responseHeaders['content-length'];
+		res.writeHead(answer.statusCode, { ...responseHeaders, 'content-length': String(data.length) });
+		res.end(data);
+	});
+}
