@@ -11,6 +11,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	type CallbackRejection,
+	type CallbackTextEncoding,
+	CALLBACK_TEXT_ENCODINGS,
 	fieldsFromParsedBody,
 	normalizeCallback,
 	parseCallbackForm,
@@ -112,6 +114,24 @@ export class TencentCloudAsrTrigger implements INodeType {
 							'Whether to start the workflow for callbacks whose code is not 0 (recognition failed: 10000 transcoding failed, 10001 recognition failed, 10003 audio too long, 10007 download failed …). When off, such callbacks are still answered with code 0, so Tencent does not send them again, and are dropped.',
 					},
 					{
+						displayName: 'Text Encoding',
+						name: 'textEncoding',
+						type: 'options',
+						options: [
+							{
+								name: 'Auto (UTF-8, Else GBK/GB2312)',
+								value: 'auto',
+								description: 'UTF-8 when the text is valid UTF-8, otherwise GB18030, which covers GB2312 and GBK',
+							},
+							{ name: 'UTF-8', value: 'utf-8', description: 'Create Task callbacks, and legacy tasks with Result Text Encoding UTF-8' },
+							{ name: 'GBK / GB2312', value: 'gb18030', description: 'Legacy tasks with Result Text Encoding GB2312 or GBK' },
+							{ name: 'BIG5', value: 'big5', description: 'Legacy tasks with Result Text Encoding BIG5' },
+						],
+						default: 'auto',
+						description:
+							'Encoding of the recognised text in the callback. Create Task always sends UTF-8; the legacy API sends the Result Text Encoding its task asked for. BIG5 cannot be told apart automatically: choose it when your legacy tasks use it.',
+					},
+					{
 						displayName: 'Max Body Size (MB)',
 						name: 'maxBodySizeMb',
 						type: 'number',
@@ -207,9 +227,11 @@ export class TencentCloudAsrTrigger implements INodeType {
 				message: `The body is ${size} bytes, more than the ${maxBytes} bytes allowed`,
 			});
 		}
-		const fields = raw ? parseCallbackForm(raw) : fieldsFromParsedBody(this.getBodyData());
+		const encodingOption = String(options.textEncoding ?? 'auto') as CallbackTextEncoding;
+		const encoding = CALLBACK_TEXT_ENCODINGS.includes(encodingOption) ? encodingOption : 'auto';
+		const fields = raw ? parseCallbackForm(raw, encoding) : fieldsFromParsedBody(this.getBodyData());
 		if (!fields.ok) return refuse(fields.rejection);
-		const callback = normalizeCallback(fields.value);
+		const callback = normalizeCallback(fields.value, raw ? raw.toString('utf8') : null);
 		if (!callback.ok) return refuse(callback.rejection);
 
 		send(200, CALLBACK_ACCEPTED_BODY);

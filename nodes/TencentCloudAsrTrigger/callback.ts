@@ -33,36 +33,75 @@ export const REJECTION_CODES = {
 
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
-/** Decodes one form component (`+` → space, `%XX` → UTF-8); the reason when it cannot. */
-function decodeComponent(text: string, what: string): CallbackResult<string> {
+/**
+ * How the trigger decodes the bytes of callback values. The legacy API sends `text` in the
+ * encoding its task asked for (`res_text_format` 0 UTF-8, 1 GB2312, 2 GBK, 3 BIG5; seed 004
+ * §3.1.1), and nothing in the callback says which one. `auto` takes UTF-8 when the bytes are valid
+ * UTF-8 and GB18030 (a superset of GB2312 and GBK) otherwise; BIG5 must be chosen explicitly.
+ */
+export type CallbackTextEncoding = 'auto' | 'utf-8' | 'gb18030' | 'big5';
+
+/** The encodings of {@link CallbackTextEncoding} (option values of the trigger). */
+export const CALLBACK_TEXT_ENCODINGS: readonly CallbackTextEncoding[] = ['auto', 'utf-8', 'gb18030', 'big5'];
+
+/** `+` → space and `%XX` → byte; other characters as their UTF-8 bytes. Escapes must be valid. */
+function percentDecodeBytes(text: string): Buffer {
+	const bytes: number[] = [];
+	for (let index = 0; index < text.length; index++) {
+		const char = text[index];
+		if (char === '%') {
+			bytes.push(parseInt(text.slice(index + 1, index + 3), 16));
+			index += 2;
+		} else if (char === '+') {
+			bytes.push(0x20);
+		} else {
+			const code = text.codePointAt(index)!;
+			if (code > 0xffff) index++;
+			for (const byte of Buffer.from(String.fromCodePoint(code), 'utf8')) bytes.push(byte);
+		}
+	}
+	return Buffer.from(bytes);
+}
+
+/** Decodes `bytes` strictly in `encoding`; undefined when they are not valid text in it. */
+function decodeStrict(bytes: Buffer, encoding: Exclude<CallbackTextEncoding, 'auto'>): string | undefined {
+	try {
+		return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+	} catch {
+		// invalid bytes for this encoding (or an encoding this Node.js build lacks)
+		return undefined;
+	}
+}
+
+/** Decodes one form component (`+` → space, `%XX` → bytes, bytes → text); the reason when it cannot. */
+function decodeComponent(text: string, what: string, encoding: CallbackTextEncoding): CallbackResult<string> {
 	if (BAD_ESCAPE.test(text)) {
 		return rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: ${what} has a "%" that is not followed by two hex digits`);
 	}
-	let decoded: string | undefined;
-	try {
-		decoded = decodeURIComponent(text.replace(/\+/g, ' '));
-	} catch {
-		decoded = undefined;
-	}
+	const bytes = percentDecodeBytes(text);
+	const decoded =
+		encoding === 'auto' ? (decodeStrict(bytes, 'utf-8') ?? decodeStrict(bytes, 'gb18030')) : decodeStrict(bytes, encoding);
+	const expected = encoding === 'auto' ? 'UTF-8 or GBK/GB2312' : encoding.toUpperCase();
 	return decoded === undefined
-		? rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: ${what} does not decode to UTF-8 text`)
+		? rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: ${what} does not decode to ${expected} text`)
 		: { ok: true, value: decoded };
 }
 
 /**
  * Parses an `application/x-www-form-urlencoded` callback body exactly (vendor notes §5: every
  * value URL-encoded, `+` for spaces, hex digits of either case): pairs split at `&`, name and
- * value at the first `=`, `+` → space, `%XX` → bytes decoded as UTF-8 (the WHATWG
- * urlencoded-parser's result for valid input). Where a lenient parser (URLSearchParams, qs) would
- * silently alter the data (a bad escape, bytes that are not UTF-8, a repeated field), the body
- * is refused instead.
+ * value at the first `=`, `+` → space, `%XX` → bytes, decoded in `encoding` (see
+ * {@link CallbackTextEncoding}; for UTF-8 input the WHATWG urlencoded-parser's result). Where a
+ * lenient parser (URLSearchParams, qs) would silently alter the data (a bad escape, bytes that are
+ * not text in the encoding, a repeated field), the body is refused instead.
  *
- * @param body the raw body bytes (must be UTF-8 / ASCII) or text.
+ * @param body the raw body bytes (ASCII / UTF-8 on the wire: the values are percent-encoded) or text.
+ * @param encoding how percent-decoded bytes become text; default `auto`.
  * @returns every field as a decoded string, in the order received; or a refusal (400, code 4000)
- *   for invalid UTF-8 bytes, a bad `%` escape, an escape that does not decode to UTF-8, an empty
- *   field name, or a field that appears twice.
+ *   for raw bytes that are not UTF-8, a bad `%` escape, an escape sequence that is not text in the
+ *   encoding, an empty field name, or a field that appears twice.
  */
-export function parseCallbackForm(body: Buffer | string): CallbackResult<Record<string, string>> {
+export function parseCallbackForm(body: Buffer | string, encoding: CallbackTextEncoding = 'auto'): CallbackResult<Record<string, string>> {
 	let text: string;
 	if (typeof body === 'string') {
 		text = body;
@@ -75,9 +114,9 @@ export function parseCallbackForm(body: Buffer | string): CallbackResult<Record<
 	const fields: Record<string, string> = {};
 	for (const pair of text.split('&').filter((part) => part.length > 0)) {
 		const equals = pair.indexOf('=');
-		const key = decodeComponent(equals === -1 ? pair : pair.slice(0, equals), 'a field name');
+		const key = decodeComponent(equals === -1 ? pair : pair.slice(0, equals), 'a field name', encoding);
 		if (!key.ok) return key;
-		const value = decodeComponent(equals === -1 ? '' : pair.slice(equals + 1), `the value of "${key.value}"`);
+		const value = decodeComponent(equals === -1 ? '' : pair.slice(equals + 1), `the value of "${key.value}"`, encoding);
 		if (!value.ok) return value;
 		if (!key.value) return rejectCallback(400, REJECTION_CODES.malformedBody, 'Malformed body: a field has no name');
 		if (Object.hasOwn(fields, key.value)) {
@@ -132,6 +171,8 @@ export interface AsrCallback extends IDataObject {
 	format: 'legacy' | 'recTask';
 	/** Every field as received (decoded strings). */
 	raw: Record<string, string>;
+	/** The body exactly as received (form-urlencoded text), or null when n8n did not keep it. */
+	rawBody: string | null;
 }
 
 const DIGITS = /^\d+$/;
@@ -145,7 +186,7 @@ const INTEGER = /^-?\d+$/;
  * @returns the normalised callback, or a refusal (400): 4001 when `requestId` is missing or not
  *   digits, 4002 when `code` is missing or not an integer.
  */
-export function normalizeCallback(fields: Record<string, string>): CallbackResult<AsrCallback> {
+export function normalizeCallback(fields: Record<string, string>, rawBody: string | null = null): CallbackResult<AsrCallback> {
 	const requestId = (fields.requestId ?? '').trim();
 	if (!requestId) {
 		return rejectCallback(400, REJECTION_CODES.missingRequestId, 'The callback has no requestId (task id)');
@@ -187,6 +228,7 @@ export function normalizeCallback(fields: Record<string, string>): CallbackResul
 		resultDetailRaw: detailRaw,
 		format,
 		raw: { ...fields },
+		rawBody,
 	};
 	return { ok: true, value: callback };
 }

@@ -8,6 +8,7 @@
  * Used by the API 3.0 emulator (CreateRecTask callbacks) and the legacy ASR emulator, and usable
  * directly by tests that want to fire a callback at a trigger.
  */
+import iconv from 'iconv-lite';
 import { request } from 'undici';
 
 /** How percent-escapes are spelled: `%E6` (upper), `%e6` (lower), or alternating per escape (mixed). */
@@ -26,6 +27,8 @@ export interface SendCallbackOptions {
 	maxAttempts?: 1 | 2;
 	/** Per-attempt timeout in milliseconds (headers and body). Default 5000. */
 	timeoutMs?: number;
+	/** Encoding of the values' text before percent-encoding. Default `utf-8`. */
+	textEncoding?: CallbackTextEncoding;
 }
 
 /** One POST of a callback and what the receiver answered. */
@@ -60,9 +63,10 @@ const UNRESERVED = /[A-Za-z0-9\-_.]/;
  * space → `+`, everything else `%XX` (notes §5 example: `%5B0%3A1.640%2C0%3A4.600%5D++%E6…`).
  * `counter` carries the alternation state for `mixed` across a whole body.
  */
-function encodeValue(value: string, hexCase: HexCase, counter: { n: number }): string {
+function encodeValue(value: string, hexCase: HexCase, counter: { n: number }, textEncoding: CallbackTextEncoding = 'utf-8'): string {
 	let out = '';
-	for (const byte of Buffer.from(value, 'utf8')) {
+	const bytes = textEncoding === 'utf-8' ? Buffer.from(value, 'utf8') : iconv.encode(value, textEncoding);
+	for (const byte of bytes) {
 		const char = String.fromCharCode(byte);
 		if (byte < 0x80 && UNRESERVED.test(char)) {
 			out += char;
@@ -83,12 +87,26 @@ function encodeValue(value: string, hexCase: HexCase, counter: { n: number }): s
  * Builds the `application/x-www-form-urlencoded` body for `fields`, in their insertion order.
  * Source: notes §5 (values URL-encoded, `+` for spaces, hex of either case).
  */
-export function encodeCallbackForm(fields: Record<string, string>, hexCase: HexCase = 'upper'): string {
+export function encodeCallbackForm(
+	fields: Record<string, string>,
+	hexCase: HexCase = 'upper',
+	textEncoding: CallbackTextEncoding = 'utf-8',
+): string {
 	const counter = { n: 0 };
 	return Object.entries(fields)
-		.map(([key, value]) => `${encodeValue(key, hexCase, counter)}=${encodeValue(value, hexCase, counter)}`)
+		.map(([key, value]) => `${encodeValue(key, hexCase, counter)}=${encodeValue(value, hexCase, counter, textEncoding)}`)
 		.join('&');
 }
+
+/**
+ * Text encodings of callback values: UTF-8 (CreateRecTask; legacy `res_text_format` 0) and the
+ * legacy API's GB2312 / GBK / BIG5 (`res_text_format` 1 / 2 / 3, seed 004 §3.1.1), encoded with
+ * iconv-lite before percent-encoding.
+ */
+export type CallbackTextEncoding = 'utf-8' | 'gb2312' | 'gbk' | 'big5';
+
+/** The encoding the legacy API uses for `res_text_format` 0–3 (seed 004 §3.1.1). */
+export const LEGACY_TEXT_ENCODINGS: readonly CallbackTextEncoding[] = ['utf-8', 'gb2312', 'gbk', 'big5'];
 
 /**
  * True when a receiver's answer acknowledges the callback: HTTP 2xx and a JSON object body whose
@@ -140,7 +158,7 @@ export async function sendAsrCallback(
 	fields: Record<string, string>,
 	options: SendCallbackOptions = {},
 ): Promise<CallbackDelivery> {
-	const body = encodeCallbackForm(fields, options.hexCase ?? 'upper');
+	const body = encodeCallbackForm(fields, options.hexCase ?? 'upper', options.textEncoding ?? 'utf-8');
 	const maxAttempts = options.maxAttempts ?? 2;
 	const timeoutMs = options.timeoutMs ?? 5000;
 	const delivery: CallbackDelivery = { url, fields: { ...fields }, body, attempts: [], accepted: false };

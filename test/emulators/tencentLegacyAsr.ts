@@ -14,14 +14,14 @@
  * the current time causes a signature-expired error); a wrong Content-Type, `channel_num` 2 with a
  * 16k engine, or `source_type=1` with an empty body → 1000; duplicated or undecodable query
  * parameters → 1001. Query values are decoded as `application/x-www-form-urlencoded` (`+` is a
- * space). `res_text_format` 1–3 (GB2312/GBK/BIG5) is accepted but the callback text is always
- * UTF-8 (limitation). Unregistered audio without a recognisable container (raw PCM included) →
+ * space). The callback text is encoded as `res_text_format` asks: 0 UTF-8, 1 GB2312, 2 GBK,
+ * 3 BIG5 (iconv-lite), then percent-encoded. Unregistered audio without a recognisable container (raw PCM included) →
  * callback 10000; empty audio → 10004; download failure → 10007.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startServer, type TranscriptRegistry } from './common';
-import { buildLegacyCallback, sendAsrCallback, type CallbackDelivery, type HexCase } from './callbackSender';
+import { buildLegacyCallback, LEGACY_TEXT_ENCODINGS, sendAsrCallback, type CallbackDelivery, type HexCase } from './callbackSender';
 import {
 	detectAudioFormat,
 	downloadAudio,
@@ -276,6 +276,7 @@ export async function startTencentLegacyAsrEmulator(
 		const delivery = await sendAsrCallback(task.callbackUrl, fields, {
 			hexCase: options.callbackHexCase ?? 'lower',
 			retryIntervalMs: options.callbackRetryIntervalMs,
+			textEncoding: LEGACY_TEXT_ENCODINGS[Number(task.params.res_text_format ?? '0')] ?? 'utf-8',
 		});
 		task.delivery = delivery;
 		deliveries.push(delivery);

@@ -127,6 +127,7 @@ describe('accepted callbacks', () => {
 				message: '',
 				resultDetail: '',
 			},
+			rawBody: REC_TASK_BODY,
 		});
 	});
 
@@ -155,7 +156,24 @@ describe('accepted callbacks', () => {
 				audioTime: '2.5',
 				message: 'success',
 			},
+			rawBody: LEGACY_BODY,
 		});
+	});
+
+	it('decodes legacy GBK / GB2312 text automatically and BIG5 when chosen (res_text_format 1–3)', async () => {
+		// 您好 in GBK is C4 FA BA C3; in BIG5 it is B1 7A A6 6E
+		const gbk = 'code=0&requestId=501&appid=12000001&projectid=0&text=%C4%FA%BA%C3&audioTime=1.0&message=success';
+		const auto = await post(gbk);
+		expect(auto.response.body).toBe(CALLBACK_ACCEPTED_BODY);
+		expect(onlyItem(auto.result)).toMatchObject({ taskId: '501', text: '您好', rawBody: gbk });
+		const gb18030 = await post(gbk, { parameters: { options: { textEncoding: 'gb18030' } } });
+		expect(onlyItem(gb18030.result)).toMatchObject({ text: '您好' });
+		const big5Body = 'code=0&requestId=502&appid=12000001&projectid=0&text=%B1z%A6n&audioTime=1.0&message=success';
+		const big5 = await post(big5Body, { parameters: { options: { textEncoding: 'big5' } } });
+		expect(onlyItem(big5.result)).toMatchObject({ taskId: '502', text: '您好' });
+		// UTF-8 only: GBK bytes are refused (Tencent retries), never turned into replacement characters
+		const strict = expectRefused(await post(gbk, { parameters: { options: { textEncoding: 'utf-8' } } }), 400, 4000);
+		expect(strict.message).toMatch(/does not decode to UTF-8 text/);
 	});
 
 	it('keeps a uint64 task id beyond 2^53 exactly, as a string', async () => {
@@ -242,7 +260,7 @@ describe('refused callbacks (non-zero code, 4xx, nothing started)', () => {
 		expectRefused(await post(LEGACY_BODY, { headers: {} }), 415, 4004);
 	});
 
-	it('400 for malformed bodies: bad escapes, bytes that are not UTF-8, repeated fields', async () => {
+	it('400 for malformed bodies: bad escapes, bytes that are not text in any accepted encoding, repeated fields', async () => {
 		const bad = expectRefused(await post('code=0&requestId=5&text=%E6%8'), 400, 4000);
 		expect(bad.message).toMatch(/Malformed/);
 		expectRefused(await post('code=0&requestId=5&text=%zz'), 400, 4000);
@@ -434,6 +452,45 @@ describe('integration: real form-encoded callbacks from the emulators', () => {
 			await legacy.close();
 		}
 	});
+
+	it.each([
+		[1, 'GB2312', 'auto', '今天的会议开始，请大家发言。'],
+		[2, 'GBK', 'auto', '今天的会议开始，请大家发言。'],
+		[3, 'BIG5', 'big5', '今天的會議開始，請大家發言。'],
+	])(
+		'legacy API with Result Text Encoding %i (%s): the emulator sends encoded bytes and the trigger (%s) decodes them',
+		async (resTextFormat, _name, textEncoding, text) => {
+			const audio = encodeTestWav(1, 16000, 100 + resTextFormat);
+			transcripts.register(audio, text, 1);
+			await writeFile(join(dir, `encoded-${resTextFormat}.wav`), audio);
+			const receiver = await startTriggerServer({ options: { callbackToken: token, textEncoding } });
+			const legacy = await startTencentLegacyAsrEmulator({ secretId, secretKey, appId: 1250000001, transcripts });
+			try {
+				const { ctx } = createExecuteContext({
+					node: new TencentCloudAsr(),
+					parameters: {
+						resource: 'recordingRecognition',
+						operation: 'createLegacyTask',
+						inputType: 'url',
+						audioUrl: `${files.url}/encoded-${resTextFormat}.wav`,
+						callbackUrl: `${receiver.url}?token=${token}`,
+						legacyResTextFormat: resTextFormat,
+					},
+					credentials: { tencentCloudApi: { secretId, secretKey, appId: '1250000001', endpoint: legacy.url, keyCheck: 'verified' } },
+					credentialTypes: { tencentCloudApi: new TencentCloudApi() },
+				});
+				const [[created]] = await new TencentCloudAsr().execute.call(ctx);
+				const delivery = await legacy.completeTask(Number(created.json.taskId));
+				// the wire carries the vendor encoding, not UTF-8
+				expect(delivery.body).not.toContain(encodeURIComponent(text).toLowerCase().slice(0, 9));
+				expect(delivery.accepted).toBe(true);
+				expect(receiver.started).toEqual([expect.objectContaining({ taskId: created.json.taskId, text })]);
+			} finally {
+				await legacy.close();
+				await receiver.server.close();
+			}
+		},
+	);
 
 	it('a callback with a wrong token is refused twice (Tencent retries once) and starts nothing', async () => {
 		const before = triggerServer.started.length;

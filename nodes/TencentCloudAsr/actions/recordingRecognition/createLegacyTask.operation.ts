@@ -56,7 +56,7 @@ const properties: INodeProperties[] = [
 			{ name: 'BIG5 (3)', value: 3 },
 		],
 		default: 0,
-		description: 'Text encoding of the result in the callback (res_text_format). Keep UTF-8 for n8n.',
+		description: 'Text encoding of the result in the callback (res_text_format). The Tencent Cloud ASR Trigger reads UTF-8, GB2312 and GBK by itself; for BIG5 set its Text Encoding option to BIG5.',
 	},
 ];
 
