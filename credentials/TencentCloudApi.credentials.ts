@@ -93,7 +93,12 @@ export class TencentCloudApi implements ICredentialType {
 	/**
 	 * Verifies the key once (and on every credential test) with CAM `GetUserAppId`, so a wrong key
 	 * fails with Tencent's own Code, Message and RequestId. A valid key without CAM permission
-	 * passes: only signature/key errors fail.
+	 * passes: only signature/key errors fail. With a Custom Endpoint that does not answer CAM with
+	 * Tencent JSON (a gateway for ASR / CCC only) the check is skipped and recorded as skipped.
+	 *
+	 * @returns `{ keyCheck }`, a note with the time of the check, stored (hidden, expirable).
+	 * @throws Error naming Code, Message and RequestId when Tencent rejects the key, naming both
+	 *   App IDs when the configured one is not the key's, or saying that CAM gave no Tencent answer.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const creds = toTencentCredentials(credentials);
@@ -106,9 +111,30 @@ export class TencentCloudApi implements ICredentialType {
 			headers: { 'X-TC-Action': 'GetUserAppId', 'X-TC-Version': TENCENT_SERVICES.cam.version },
 			body: '{}',
 		});
-		const answer = (await this.helpers.httpRequest({ ...request, json: false, encoding: 'text' })) as unknown;
-		const parsed = (typeof answer === 'string' ? JSON.parse(answer) : answer) as IDataObject;
-		const response = (parsed?.Response ?? {}) as IDataObject;
+		const answer = (await this.helpers.httpRequest({
+			...request,
+			json: false,
+			encoding: 'text',
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+		})) as { statusCode?: number; body?: unknown };
+		let parsed: IDataObject | undefined;
+		try {
+			parsed = (typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body) as IDataObject;
+		} catch {
+			parsed = undefined;
+		}
+		if (!parsed || typeof parsed.Response !== 'object' || parsed.Response === null) {
+			if (creds.endpoint) {
+				// A private gateway that forwards ASR / CCC but not CAM: the key cannot be checked
+				// here; the real calls still report key errors with Tencent's Code and RequestId.
+				return { keyCheck: `skipped ${new Date().toISOString()}: the custom endpoint does not serve CAM GetUserAppId (HTTP ${String(answer.statusCode)})` };
+			}
+			throw new Error(
+				`Tencent Cloud CAM answered HTTP ${String(answer.statusCode)} without a Tencent Cloud answer, so the key could not be checked. Try again later.`,
+			);
+		}
+		const response = parsed.Response as IDataObject;
 		const error = response.Error as IDataObject | undefined;
 		if (error && KEY_REJECTED.test(String(error.Code))) {
 			throw new Error(

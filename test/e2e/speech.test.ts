@@ -13,7 +13,7 @@
  *   n8n's database, holds the transcript. A callback with a wrong token is refused with 403.
  *   Then the same with the legacy signed API (aai.qcloud.com) and its callback format.
  *
- * The Tencent Cloud credential's custom endpoint is a path-routing gateway (./gateway.ts) in
+ * The Tencent Cloud credential's custom endpoint is a path-routing gateway (test/emulators/gateway.ts) in
  * front of the API 3.0 and legacy emulators, as a private gateway would front Tencent's hosts.
  *
  * The workflows are the example files byte for byte except for the placeholders a user edits:
@@ -26,11 +26,11 @@ import { request } from 'undici';
 
 import { inspectMp3, splitMp3 } from '../../nodes/shared/mp3';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
+import { startGateway } from '../emulators/gateway';
 import { startCozeEmulator, type CozeEmulator } from '../emulators/coze';
 import { startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
 import { startTencentLegacyAsrEmulator, type TencentLegacyAsrEmulator } from '../emulators/tencentLegacyAsr';
 import { startWeChatEmulator, type WeChatEmulator } from '../emulators/wechat';
-import { startGateway } from './gateway';
 import { N8nInstance, REPO_ROOT, ensureN8n, nodeOutput, type OutputItem, type WorkflowFixture } from './n8n';
 
 const INSTALL_TIMEOUT_MS = 40 * 60 * 1000;

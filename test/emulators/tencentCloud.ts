@@ -1117,6 +1117,12 @@ export interface TencentCloudEmulatorOptions {
 	callbackRetryIntervalMs?: number;
 	/** Key casing of the callback `resultDetail` JSON. Default `pascal`. */
 	callbackDetailCase?: 'pascal' | 'camel';
+	/**
+	 * What UploadIvrAudio puts in `FailedFileList[].FileName` (seed 002 does not define it):
+	 * `custom` (default) the CustomFileName; `opaque` a name of Tencent's own that the caller
+	 * cannot match.
+	 */
+	failedFileName?: 'custom' | 'opaque';
 }
 
 /** A running API 3.0 emulator. */
@@ -1352,7 +1358,9 @@ export async function startTencentCloudEmulator(options: TencentCloudEmulatorOpt
 		}
 		const results = await Promise.all(
 			list.map(async (item) => {
-				const failed = (FailedMsg: string) => ({ failed: { FileName: item.CustomFileName, FailedMsg } });
+				const failed = (FailedMsg: string) => ({
+					failed: { FileName: options.failedFileName === 'opaque' ? `upload_${randomUUID().slice(0, 8)}` : item.CustomFileName, FailedMsg },
+				});
 				let extension = '';
 				try {
 					const path = new URL(item.AudioUrl).pathname;

@@ -17,6 +17,7 @@ import { MAX_AUDIO_BYTES } from '../../nodes/TencentCloudAsr/actions/recordingRe
 import { TencentCloudApi } from '../../credentials/TencentCloudApi.credentials';
 import { allStrings, binaryItem, createExecuteContext } from '../helpers/n8nContext';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
+import { startGateway } from '../emulators/gateway';
 import { encodeTestMp3, encodeTestWav, startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
 import { LEGACY_ERROR_NAMES, startTencentLegacyAsrEmulator, type TencentLegacyAsrEmulator } from '../emulators/tencentLegacyAsr';
 
@@ -279,6 +280,41 @@ describe('Create Task and Get Task', () => {
 	});
 });
 
+describe('retries', () => {
+	it('waits out RequestLimitExceeded sub-codes, even for Create Task (Tencent did not act on the call)', async () => {
+		await withApi(async (emulator) => {
+			emulator.failNext('CreateRecTask', 'RequestLimitExceeded.UinLimitExceeded', 'Your account exceeded the rate limit.');
+			const { output } = await run(emulator.url, { operation: 'createTask', inputType: 'url', audioUrl: `${files.url}/speech.wav` });
+			expect(output[0].json.taskId).toMatch(/^\d+$/);
+			expect(emulator.tasks).toHaveLength(1);
+			expect(asrRequests(emulator, 'CreateRecTask')).toHaveLength(2);
+		});
+	});
+
+	it("retries a gateway's HTML 502 for Get Task, but never resends Create Task after one", async () => {
+		await withApi(async (emulator) => {
+			const gateway = await startGateway([{ prefix: '/', target: emulator.url }]);
+			try {
+				const created = await run(gateway.url, { operation: 'createTask', inputType: 'url', audioUrl: `${files.url}/speech.wav` });
+				const taskId = String(created.output[0].json.taskId);
+				gateway.failNext(502);
+				const { output } = await run(gateway.url, { operation: 'getTask', taskId }, { credentials: { keyCheck: 'verified' } });
+				expect(output[0].json.taskId).toBe(taskId);
+				expect(gateway.requests.slice(-2).map((request) => request.forwarded)).toEqual([false, true]);
+
+				const before = gateway.requests.length;
+				gateway.failNext(502);
+				const error = await failure(gateway.url, { operation: 'createTask', inputType: 'url', audioUrl: `${files.url}/speech.wav` }, { credentials: { keyCheck: 'verified' } });
+				expect(error.message).toMatch(/HTTP 502/);
+				expect(gateway.requests.length - before).toBe(1);
+				expect(emulator.tasks).toHaveLength(1);
+			} finally {
+				await gateway.close();
+			}
+		});
+	});
+});
+
 describe('Transcribe', () => {
 	it('creates the task and polls until the text is there', async () => {
 		await withApi(async (emulator) => {
@@ -426,6 +462,21 @@ describe('Create Legacy Task', () => {
 				secretid: SECRET_ID,
 			});
 			expect(request.bodyBytes).toBe(0);
+		});
+	});
+
+	it('works behind a custom endpoint that serves only the legacy API: the CAM key check is skipped, not fatal', async () => {
+		await withLegacy(async (legacy) => {
+			const gateway = await startGateway([{ prefix: '/asr/v1/', target: legacy.url }]);
+			try {
+				const { output, test } = await run(gateway.url, { operation: 'createLegacyTask', inputType: 'url', audioUrl: `${files.url}/speech.wav`, callbackUrl: CALLBACK });
+				expect(output[0].json).toMatchObject({ code: 0, message: 'success' });
+				// the CAM call got the gateway's 502 "no route", then the legacy call went through
+				expect(gateway.requests.map((request) => request.path.split('?')[0])).toEqual(['/', '/asr/v1/1250000001']);
+				expect(String(test.credentials.tencentCloudApi.keyCheck)).toMatch(/^skipped .*does not serve CAM GetUserAppId \(HTTP 502\)$/);
+			} finally {
+				await gateway.close();
+			}
 		});
 	});
 

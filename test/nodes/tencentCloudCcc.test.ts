@@ -41,13 +41,14 @@ afterAll(async () => {
 	await rm(dir, { recursive: true, force: true });
 });
 
-async function withEmulator(run: (emulator: TencentCloudEmulator) => Promise<void>) {
+async function withEmulator(run: (emulator: TencentCloudEmulator) => Promise<void>, options: { failedFileName?: 'custom' | 'opaque' } = {}) {
 	const emulator = await startTencentCloudEmulator({
 		secretId: SECRET_ID,
 		secretKey: SECRET_KEY,
 		appId: 1250000001,
 		sdkAppIds: [APP_ONE, APP_TWO],
 		transcripts: new TranscriptRegistry(),
+		failedFileName: options.failedFileName,
 	});
 	try {
 		await run(emulator);
@@ -98,6 +99,7 @@ describe('pure helpers', () => {
 		expect(checkIvrAudioUrl('https://example.com/a.ogg')).toMatch(/\.ogg.*only mp3 and wav/);
 		expect(checkIvrAudioUrl('ftp://example.com/a.mp3')).toMatch(/http/);
 		expect(checkIvrAudioUrl('welcome.mp3')).toMatch(/not a valid URL/);
+		expect(checkIvrAudioUrl('https://example.com/x%E0%A4%A.mp3')).toMatch(/broken %-escape/);
 	});
 
 	it('groupIntoRequests: consecutive SdkAppIds, at most 10, unique names per request', () => {
@@ -219,6 +221,37 @@ describe('upload', () => {
 			expect(emulator.uploads.map((upload) => upload.CustomFileName)).toEqual(['good']);
 		});
 	});
+
+	it('keeps every FailedMsg when Tencent names failed files in a way that matches no input', async () => {
+		await withEmulator(
+			async (emulator) => {
+				// one unmatched failure and one unmatched item: they belong together
+				const one = await runUpload(
+					emulator,
+					[
+						{ sdkAppId: APP_ONE, customFileName: 'good', audioUrl: `${files.url}/welcome.mp3` },
+						{ sdkAppId: APP_ONE, customFileName: 'fake', audioUrl: `${files.url}/not-audio.mp3` },
+					],
+					true,
+				);
+				expect(one[0].json).toMatchObject({ CustomFileName: 'good' });
+				expect(one[1].json.error).toBe('Tencent Cloud error: "fake" was not uploaded: file format not supported');
+				// two: no guessing, but both reasons reach both items
+				const two = await runUpload(
+					emulator,
+					[
+						{ sdkAppId: APP_ONE, customFileName: 'fake', audioUrl: `${files.url}/not-audio.mp3` },
+						{ sdkAppId: APP_ONE, customFileName: 'gone', audioUrl: `${files.url}/missing.wav` },
+					],
+					true,
+				);
+				for (const item of two) {
+					expect(item.json.error).toMatch(/does not mention ".+"; it refused files it did not name this way: upload_\w+: file format not supported; upload_\w+: download file failed/);
+				}
+			},
+			{ failedFileName: 'opaque' },
+		);
+	}, 30000);
 
 	it('without continue-on-fail a FailedFileList entry stops the node, naming the file and what was already uploaded', async () => {
 		await withEmulator(async (emulator) => {

@@ -48,6 +48,21 @@ describe('signTc3 (vendor notes §3 vectors)', () => {
 		);
 	});
 
+	it("reproduces vector 2 through the credential's own authenticate step (signTencentRequest)", () => {
+		const payload = '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}';
+		const signed = signTencentRequest(
+			{ secretId: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3*******', secretKey: 'Gu5t9xGARNpq86cd98joQYCN3*******', appId: '', sessionToken: '', region: '', endpoint: '' },
+			{ method: 'POST', url: 'https://cvm.tencentcloudapi.com/', headers: { 'X-TC-Action': 'DescribeInstances', 'X-TC-Version': '2017-03-12' }, body: payload },
+			1551113065000,
+		);
+		const headers = signed.headers as Record<string, string>;
+		expect(headers.Authorization).toBe(
+			'TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3*******/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=2230eefd229f582d8b1b891af7107b91597240707d778ab3738f756258d7652c',
+		);
+		expect(headers['X-TC-Timestamp']).toBe('1551113065');
+		expect(signed.body).toBe(payload);
+	});
+
 	it('changes the signature when a single body byte changes', () => {
 		const base = {
 			secretId: 'id',

@@ -88,8 +88,9 @@ export function serializeTencentParams(params: IDataObject): string {
  * Calls a Tencent Cloud API 3.0 action through the `tencentCloudApi` credential (which signs it)
  * and returns `Response` without `Error`. uint64 fields come back as strings.
  *
- * Retries `RequestLimitExceeded` after the rate window, and `InternalError` and connection
- * failures with back-off when the call is idempotent.
+ * Retries `RequestLimitExceeded` (and its sub-codes) after the rate window, and `InternalError`,
+ * HTTP 5xx / 429 answers that are not Tencent JSON (a gateway in between) and connection failures
+ * with back-off when the call is idempotent.
  *
  * @throws NodeApiError with Tencent's Code, Message and RequestId, plus a hint.
  */
@@ -132,8 +133,11 @@ export async function tencentApiRequest(ctx: RequestContext, call: TencentCall):
 			},
 			(error) => {
 				if (error instanceof TencentApiError) {
-					if (error.code === 'RequestLimitExceeded') return call.rateLimitDelayMs ?? 1100;
-					return idempotent && error.code.startsWith('InternalError');
+					// RequestLimitExceeded and its sub-codes (.UinLimitExceeded, .IPLimitExceeded …):
+					// Tencent refused the call before acting on it, so even uploads may be resent.
+					if (error.code.startsWith('RequestLimitExceeded')) return call.rateLimitDelayMs ?? 1100;
+					// InternalError*, and a gateway's 5xx / 429 answer that is not Tencent JSON
+					return idempotent && (error.code.startsWith('InternalError') || /^HTTP (5\d\d|429)$/.test(error.code));
 				}
 				if (error instanceof TransportError) {
 					return isTransientTransportError(error) && (idempotent || !error.mayHaveReachedServer);

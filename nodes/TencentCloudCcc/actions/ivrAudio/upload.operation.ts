@@ -85,7 +85,12 @@ export function checkIvrAudioUrl(url: string): string | undefined {
 		return `The audio URL must start with http:// or https://, not ${parsed.protocol}`;
 	}
 	if (!parsed.hostname) return 'The audio URL has no host name';
-	const lastSegment = decodeURIComponent(parsed.pathname.split('/').pop() ?? '');
+	let lastSegment: string;
+	try {
+		lastSegment = decodeURIComponent(parsed.pathname.split('/').pop() ?? '');
+	} catch {
+		return `The audio URL's file name has a broken %-escape: "${redactSecrets(parsed.pathname.split('/').pop() ?? '')}"`;
+	}
 	const extension = /\.([^.]+)$/.exec(lastSegment)?.[1]?.toLowerCase();
 	if (extension !== undefined && !IVR_AUDIO_EXTENSIONS.includes(extension)) {
 		return `The audio URL points to a .${extension} file; Tencent Cloud Contact Center accepts only mp3 and wav`;
@@ -159,19 +164,26 @@ function lastPathSegment(url: string): string {
 }
 
 /** What Tencent said about one file of a request. */
-type FileOutcome = { kind: 'uploaded'; info: IDataObject } | { kind: 'failed'; info: IDataObject } | { kind: 'missing' };
+type FileOutcome =
+	| { kind: 'uploaded'; info: IDataObject }
+	| { kind: 'failed'; info: IDataObject }
+	/** Not named in the answer; `unmatchedFailures`: FailedFileList entries no item could be matched to. */
+	| { kind: 'missing'; unmatchedFailures: IDataObject[] };
 
 /**
  * Finds each entry's result in an UploadIvrAudio answer. `SuccessFileList` entries are matched
  * by `CustomFileName`; `FailedFileList` entries by `FileName`, compared with the custom name, the
- * audio URL and the URL's last path segment. Each answer entry is used once, in order.
+ * audio URL and the URL's last path segment (seed 002 does not say which of them `FileName`
+ * holds). Each answer entry is used once, in order. When exactly one entry and one failure are
+ * left unmatched they belong together; otherwise the unmatched failures are kept on every
+ * unmatched entry, so no `FailedMsg` is lost.
  */
 function matchOutcomes(batch: UploadEntry[], response: IDataObject): FileOutcome[] {
 	const succeeded = Array.isArray(response.SuccessFileList) ? (response.SuccessFileList as IDataObject[]) : [];
 	const failed = Array.isArray(response.FailedFileList) ? (response.FailedFileList as IDataObject[]) : [];
 	const usedSucceeded = new Set<number>();
 	const usedFailed = new Set<number>();
-	return batch.map((entry) => {
+	const outcomes = batch.map((entry): FileOutcome => {
 		const okIndex = succeeded.findIndex(
 			(info, index) => !usedSucceeded.has(index) && String(info.CustomFileName ?? '') === entry.customFileName,
 		);
@@ -187,8 +199,16 @@ function matchOutcomes(batch: UploadEntry[], response: IDataObject): FileOutcome
 			usedFailed.add(failIndex);
 			return { kind: 'failed', info: failed[failIndex] };
 		}
-		return { kind: 'missing' };
+		return { kind: 'missing', unmatchedFailures: [] };
 	});
+	const missing = outcomes.flatMap((outcome, index) => (outcome.kind === 'missing' ? [index] : []));
+	const leftFailures = failed.filter((_info, index) => !usedFailed.has(index));
+	if (missing.length === 1 && leftFailures.length === 1) {
+		outcomes[missing[0]] = { kind: 'failed', info: leftFailures[0] };
+	} else {
+		for (const index of missing) outcomes[index] = { kind: 'missing', unmatchedFailures: leftFailures };
+	}
+	return outcomes;
 }
 
 function describeUploaded(uploaded: Array<{ name: string; fileId: unknown }>): string {
@@ -348,7 +368,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 							this.getNode(),
 							{
 								vendor: 'Tencent Cloud',
-								message: `Tencent's answer does not mention "${entry.customFileName}"`,
+								message: `Tencent's answer does not mention "${entry.customFileName}"${
+									outcome.unmatchedFailures.length > 0
+										? `; it refused files it did not name this way: ${outcome.unmatchedFailures
+												.map((info) => `${String(info.FileName ?? '?')}: ${String(info.FailedMsg ?? 'no reason given')}`)
+												.join('; ')}`
+										: ''
+								}`,
 								requestId,
 								requestIdLabel: 'RequestId',
 								hint: 'The request was accepted, but neither SuccessFileList nor FailedFileList names this file. Use the Get Many operation to check whether it was uploaded before trying again.',

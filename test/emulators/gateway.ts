@@ -1,6 +1,7 @@
 /**
- * A path-routing reverse proxy for the e2e run: one base URL in front of several emulators, the
- * way a private gateway fronts Tencent Cloud's hosts. The Tencent Cloud credential sends every
+ * A path-routing reverse proxy: one base URL in front of several emulators, the way a private
+ * gateway fronts Tencent Cloud's hosts (used by the e2e run and by the node tests of gateway
+ * failures). The Tencent Cloud credential sends every
  * request to its one custom endpoint, so the legacy ASR API (`/asr/v1/…`) and API 3.0 (`/`) must
  * share it. Requests are forwarded unchanged (method, path, query, headers including `Host`,
  * body), so the emulators verify the signatures exactly as the node computed them.
@@ -8,7 +9,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'undici';
 
-import { readBody, startServer, type RunningServer } from '../emulators/common';
+import { readBody, startServer, type RunningServer } from './common';
 
 /** A route: requests whose path starts with `prefix` go to `target` (base URL, no trailing slash). */
 export interface GatewayRoute {
@@ -26,13 +27,34 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string | stri
 	return out;
 }
 
+/** A running gateway. */
+export interface Gateway extends RunningServer {
+	/** Requests received, in order (`forwarded` false when answered by {@link Gateway.failNext}). */
+	readonly requests: Array<{ method: string; path: string; forwarded: boolean }>;
+	/**
+	 * The next `count` requests are read whole but NOT forwarded, and answered with HTTP `status`
+	 * and an nginx-style HTML page, as a gateway answers when its upstream is down.
+	 */
+	failNext(status: number, count?: number): void;
+}
+
 /**
- * Starts the gateway on 127.0.0.1 (free port). Routes are tried in order, longest prefix first
- * is up to the caller; a request no route matches gets 502.
+ * Starts the gateway on 127.0.0.1 (free port). Routes are tried in order (put longer prefixes
+ * first); a request no route matches gets 502.
  */
-export async function startGateway(routes: GatewayRoute[]): Promise<RunningServer> {
-	return await startServer(async (req, res) => {
+export async function startGateway(routes: GatewayRoute[]): Promise<Gateway> {
+	const requests: Gateway['requests'] = [];
+	const failures: number[] = [];
+	const server = await startServer(async (req, res) => {
 		const path = req.url ?? '/';
+		const failure = failures.shift();
+		if (failure !== undefined) {
+			await readBody(req);
+			requests.push({ method: req.method ?? 'GET', path, forwarded: false });
+			res.writeHead(failure, { 'content-type': 'text/html' }).end(`<html><head><title>${failure}</title></head><body><center><h1>${failure}</h1></center><hr><center>nginx</center></body></html>`);
+			return;
+		}
+		requests.push({ method: req.method ?? 'GET', path, forwarded: true });
 		const route = routes.find((candidate) => path.startsWith(candidate.prefix));
 		if (!route) {
 			res.writeHead(502, { 'content-type': 'text/plain' }).end(`no route for ${path}`);
@@ -52,4 +74,11 @@ export async function startGateway(routes: GatewayRoute[]): Promise<RunningServe
 		res.writeHead(answer.statusCode, { ...responseHeaders, 'content-length': String(data.length) });
 		res.end(data);
 	});
+	return {
+		...server,
+		requests,
+		failNext: (status: number, count = 1) => {
+			for (let index = 0; index < count; index++) failures.push(status);
+		},
+	};
 }
