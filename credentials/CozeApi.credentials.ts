@@ -61,26 +61,36 @@ export class CozeApi implements ICredentialType {
 		},
 	};
 
+	/**
+	 * Calls the transcription endpoint itself without audio: Coze checks the token and its
+	 * createTranscription permission first, so a good token gets code 4000 ("missing file", the
+	 * test passes), a bad one 4100 and one without the permission 4101 (vendor notes, Coze errors:
+	 * with HTTP 200 or the matching status, so the body is read whatever the status). Nothing is
+	 * transcribed or billed.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl === "custom" ? $credentials.customBaseUrl : $credentials.baseUrl}}',
-			url: '/v1/workspaces',
-			qs: { page_num: 1, page_size: 1 },
-			method: 'GET',
+			url: '/v1/audio/transcriptions',
+			method: 'POST',
+			json: true,
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 401,
+					key: 'code',
+					value: 4100,
 					message: 'Coze error 4100: the access token is invalid or expired. Create a new personal access token.',
 				},
 			},
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 403,
-					message: 'Coze error 4101: the token lacks a required permission. Edit the token and enable its permissions.',
+					key: 'code',
+					value: 4101,
+					message: 'Coze error 4101: the token lacks the createTranscription permission. Edit the token and enable it.',
 				},
 			},
 		],

@@ -1,6 +1,6 @@
 /**
  * A strict local emulator of the Coze OpenAPI endpoints used by the package:
- * `POST /v1/audio/transcriptions` (seed 003) and `GET /v1/workspaces` (the credential test).
+ * `POST /v1/audio/transcriptions` (seed 003; also the credential test, sent without audio) and `GET /v1/workspaces`.
  *
  * Sources: seed 003, /work/shared/vendor-api-notes.md §2, Coze's public error-code page.
  * Independent of nodes/ and credentials/ on purpose; it shares only the busboy reader and the

@@ -64,7 +64,8 @@ export interface TestContext {
 
 type HttpError = Error & { code?: string; response?: { status: number; data: unknown; headers: Record<string, string> } };
 
-function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+/** Resolves a `={{$credentials.x}}` value (whole, ternary or embedded) the way n8n does for these simple forms. */
+export function resolveTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
 	const expression = value.slice(1);
 	const whole = /^\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(expression);

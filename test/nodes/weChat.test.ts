@@ -120,6 +120,16 @@ describe('WeChat node', () => {
 		expect(test.credentials.weChatApi.accessToken).not.toBe(first.credentials.weChatApi.accessToken);
 	});
 
+	it('refreshes a stored token WeChat calls malformed (40014) and retries once', async () => {
+		const stored = { accessToken: 'shortMalformedToken', expiresAt: Date.now() + 3_600_000 };
+		const test = run({}, undefined, { credentials: { ...credentials(), ...stored } });
+		const [[item]] = await test.result();
+		expect(item.json.text).toBe(SPEECH_TEXT);
+		expect(emulator.requests.filter((r) => r.api === 'upload').map((r) => r.errcode)).toEqual([40014, 0]);
+		expect(test.preAuthenticationCalls.weChatApi).toBe(1);
+		expect(test.credentials.weChatApi.accessToken).not.toBe(stored.accessToken);
+	});
+
 	it('refreshes exactly once: a persisting 40001 fails with errcode, message and advice, no secrets', async () => {
 		emulator.failNext('upload', 40001, 5);
 		const test = run({});
