@@ -54,19 +54,21 @@ export class WeChatApi implements ICredentialType {
 			displayName: 'Token Endpoint',
 			name: 'tokenEndpoint',
 			type: 'options',
-			// The scanner's credential-password-field rule treats every field named "*token*" as a
-			// secret; the option is not one, and a dropdown ignores the flag.
+			// Not a secret. @n8n/community-nodes/credential-password-field (applied by n8n's
+			// verification scanner, inline disables not honoured) flags every field named "*token*";
+			// issue 2 fixes the name. Cost of the flag: n8n 2.x sends the stored choice to the editor
+			// blanked, like a password, and restores it on save; the workflow behaviour is unchanged.
 			typeOptions: { password: true },
 			options: [
 				{
-					name: 'Stable (/cgi-Bin/stable_token)',
+					name: 'Stable',
 					value: 'stable',
-					description: 'Recommended: other systems using the same App ID cannot invalidate its tokens',
+					description: 'POST /cgi-bin/stable_token. Recommended: other systems using the same App ID cannot invalidate its tokens.',
 				},
 				{
-					name: 'Classic (/cgi-Bin/token)',
+					name: 'Classic',
 					value: 'classic',
-					description: 'Each call invalidates the token other systems hold for this App ID',
+					description: 'GET /cgi-bin/token. Each call invalidates the token other systems hold for this App ID.',
 				},
 			],
 			default: 'stable',

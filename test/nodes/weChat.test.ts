@@ -8,6 +8,9 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 
 import { WeChatApi } from '../../credentials/WeChatApi.credentials';
 import { WeChat } from '../../nodes/WeChat/WeChat.node';
+import { request } from 'undici';
+
+import { buildMultipart } from '../../nodes/shared/multipart';
 import { inspectMp3, splitMp3 } from '../../nodes/shared/mp3';
 import { TranscriptRegistry } from '../emulators/common';
 import { startWeChatEmulator, type WeChatEmulator } from '../emulators/wechat';
@@ -174,12 +177,40 @@ describe('WeChat node', () => {
 		expect(emulator.requests).toHaveLength(0);
 	});
 
-	it('shows why WeChat returns an empty result: the emulator accepts 44.1 kHz stereo but recognises nothing', async () => {
-		// What would happen without the node's check: the upload is accepted, the result is empty.
+	it('shows why WeChat returns an empty result: sent anyway, 44.1 kHz stereo is accepted and recognised as nothing', async () => {
 		const stereo = fixture('cbr-44k-stereo.mp3');
 		transcripts.register(stereo, 'this text is never returned');
+		// the node refuses before any request
 		const test = run({ operation: 'upload' }, [binaryItem(stereo, 'stereo.mp3')]);
 		await expect(test.result()).rejects.toThrow(/44100 Hz stereo/);
+		expect(emulator.requests).toHaveLength(0);
+		// what WeChat does with the same file when a client sends it anyway
+		const tokenAnswer = await request(`${emulator.url}/cgi-bin/stable_token`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ grant_type: 'client_credential', appid: APP_ID, secret: APP_SECRET }),
+		});
+		const { access_token: token } = (await tokenAnswer.body.json()) as { access_token: string };
+		const { body, contentType } = buildMultipart([{ fieldName: 'media', fileName: 'stereo.mp3', contentType: 'audio/mpeg', data: stereo }]);
+		const query = new URLSearchParams({ access_token: token, format: 'mp3', voice_id: 'stereo-1', lang: 'zh_CN' });
+		const uploaded = await request(`${emulator.url}/cgi-bin/media/voice/addvoicetorecofortext?${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+		expect(await uploaded.body.json()).toMatchObject({ errcode: '0' }); // seed 000: the string "0"
+		let result: { result?: string; is_end?: boolean } = {};
+		for (let poll = 0; poll < 5 && !result.is_end; poll++) {
+			const answer = await request(`${emulator.url}/cgi-bin/media/voice/queryrecoresultfortext?${new URLSearchParams({ access_token: token, voice_id: 'stereo-1', lang: 'zh_CN' })}`, { method: 'POST' });
+			result = (await answer.body.json()) as typeof result;
+		}
+		expect(result).toMatchObject({ result: '', is_end: true });
+	});
+
+	it('refuses a Layer II file with the mp3 check\'s reason, and a file whose format changes midway', async () => {
+		const layer2 = run({}, [binaryItem(fixture('layer2-44k-stereo.mp3'), 'layer2.mp3')]);
+		const error = (await layer2.result().catch((e: unknown) => e)) as Error & { description?: string };
+		expect(error.message).toMatch(/not a valid mp3 file/);
+		expect(error.description).toMatch(/^Not an MP3 file: .*MPEG-1 Layer II frame header/);
+		const joined = Buffer.concat([SPEECH, fixture('cbr-44k-stereo.mp3')]);
+		const mixed = run({}, [binaryItem(joined, 'joined.mp3')]);
+		await expect(mixed.result()).rejects.toThrow(/starts as 16000 Hz mono and then changes format/);
 		expect(emulator.requests).toHaveLength(0);
 	});
 

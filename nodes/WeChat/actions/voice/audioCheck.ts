@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 
 import { sniffAudioFormat } from '../../../shared/audioFormat';
 import { formatBytes, inputError } from '../../../shared/errors';
-import { describeAudioFormat, tryInspectMp3, type Mp3Info } from '../../../shared/mp3';
+import { describeAudioFormat, inspectMp3, Mp3FormatError, type Mp3Info } from '../../../shared/mp3';
 import { WECHAT_MAX_VOICE_BYTES } from '../../transport/voice';
 
 /** The conversion recipe shown with every format error (issue 4). */
@@ -16,7 +16,9 @@ export const WECHAT_CONVERT_HINT =
  *
  * @param allowOversize true when the caller splits files over 1 MB (Split Long Audio).
  * @returns the mp3 inspection (sample rate, channels, duration in seconds, frame offsets).
- * @throws NodeOperationError naming what was found ("44100 Hz stereo", "a WAV file") and how to convert.
+ * @throws NodeOperationError naming what was found ("44100 Hz stereo", "WAV audio", the mp3
+ *   module's reason such as "MPEG-1 Layer II … not MP3", a format that changes mid-file) and how
+ *   to convert.
  */
 export function checkWeChatAudio(
 	node: INode,
@@ -27,13 +29,17 @@ export function checkWeChatAudio(
 	if (data.length === 0) {
 		throw inputError(node, 'The audio file is empty (0 bytes)', 'Check the node that produced the binary data.', itemIndex);
 	}
-	const info = tryInspectMp3(data);
-	if (!info) {
+	let info: Mp3Info;
+	try {
+		info = inspectMp3(data);
+	} catch (error) {
+		if (!(error instanceof Mp3FormatError)) throw error;
 		const sniffed = sniffAudioFormat(data);
+		const found = sniffed && sniffed !== 'mp3' ? `${sniffed.toUpperCase()} audio` : 'not a valid mp3 file';
 		throw inputError(
 			node,
-			`WeChat accepts only mp3 audio, but this file is ${sniffed && sniffed !== 'mp3' ? `${sniffed.toUpperCase()} audio` : 'not a valid mp3 file'}`,
-			`No MPEG audio frames were found in it. ${WECHAT_CONVERT_HINT}`,
+			`WeChat accepts only mp3 audio, but this file is ${found}`,
+			`${sniffed && sniffed !== 'mp3' ? '' : `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}. `}${WECHAT_CONVERT_HINT}`,
 			itemIndex,
 		);
 	}
@@ -42,6 +48,14 @@ export function checkWeChatAudio(
 			node,
 			`WeChat recognises only 16000 Hz mono mp3, but this file is ${describeAudioFormat(info)}`,
 			`WeChat would accept the upload and return an empty result. ${WECHAT_CONVERT_HINT}`,
+			itemIndex,
+		);
+	}
+	if (!info.consistent) {
+		throw inputError(
+			node,
+			`WeChat recognises only 16000 Hz mono mp3, but this file starts as ${describeAudioFormat(info)} and then changes format`,
+			`Some of its frames have another sample rate, channel mode or MPEG version (e.g. recordings joined without re-encoding). ${WECHAT_CONVERT_HINT}`,
 			itemIndex,
 		);
 	}
