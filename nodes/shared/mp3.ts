@@ -614,7 +614,11 @@ function view(data: Uint8Array, start: number, length: number): Buffer {
  *
  * Layer III frames may borrow up to 511 bytes of main data from earlier frames (the bit
  * reservoir); the first frame of a part (other than the first) loses those bytes, so decoders
- * fill its first granule(s) with silence: at most one frame (1152 or 576 samples) per seam.
+ * fill its first granule(s) with silence: one frame (1152 or 576 samples) per seam is muted, and
+ * decoded samples may differ from the unsplit file for up to 4 frames after a seam while the
+ * decoder settles (measured with ffmpeg on the fixtures: test/fixtures/audio/fixtures.json,
+ * `maxFramesAffectedAfterSeam`). mpg123 reports the missing reservoir bytes as
+ * "part2_3_length too large" on that first frame; ffmpeg decodes every part without error.
  *
  * @param data the bytes `info` was computed from.
  * @param info the result of {@link inspectMp3} for `data`.

@@ -27,6 +27,13 @@ const SESSION_TOKEN = 'asr-test-session-token-do-not-leak';
 const APP_ID = 1250000001;
 const node = new TencentCloudAsr();
 
+/** `count` MPEG-2.5 Layer III frames, 8 kHz mono 8 kbit/s (72 bytes, 72 ms each). */
+function silentMp3(count: number): Buffer {
+	const frame = Buffer.alloc(72);
+	frame.set([0xff, 0xe3, 0x18, 0xc4]);
+	return Buffer.concat(Array.from({ length: count }, () => frame));
+}
+
 const transcripts = new TranscriptRegistry();
 const speech = encodeTestWav(2.4, 16000, 7);
 const speechMp3 = encodeTestMp3(3, 9);
@@ -536,6 +543,8 @@ describe('Create Legacy Task', () => {
 				[{ ...base, legacyChannelNum: 2, legacyEngineModelType: '8k_6' }, legacyOptions(), /only available with the 8k_0 engine, not 8k_6/],
 				[{ ...base, audioUrl: `https://example.com/${'b'.repeat(2048)}.wav` }, legacyOptions(), /less than 2048 bytes/],
 				[{ ...base, inputType: 'binary' }, legacyOptions({ items: [binaryItem(Buffer.from('plain text'), 'x.txt', 'text/plain')] }), /not audio in a format/],
+				// 61 minutes of 8 kbit/s mp3 is only 3.7 MB: the duration, read from the frames, is what fails
+				[{ ...base, inputType: 'binary', legacyEngineModelType: '8k_0' }, legacyOptions({ items: [binaryItem(silentMp3(50_834), 'call.mp3', 'audio/mpeg')] }), /61\.0 minutes long; this Tencent API recognises at most 60 minutes/],
 			];
 			for (const [parameters, options, pattern] of cases) {
 				const error = await failure(legacy.url, parameters, options);

@@ -13,6 +13,7 @@ import { isTransientTransportError, parseJsonBody, toTransportError, TransportEr
 import { declaredAudioFormat, sniffAudioFormat } from '../../nodes/shared/audioFormat';
 import { TOKEN_REFRESH_MARGIN_MS, tokenNeedsRefresh } from '../../nodes/WeChat/transport';
 import { weChatErrcode } from '../../nodes/WeChat/transport/token';
+import { clock } from '../../nodes/WeChat/actions/voice/transcribe.operation';
 
 describe('redactSecrets', () => {
 	it('blanks access_token, secret, signature and similar query values in URLs, whatever the case', () => {
@@ -208,5 +209,17 @@ describe('sniffAudioFormat / declaredAudioFormat', () => {
 		expect(declaredAudioFormat('PCM', 'audio/mpeg')).toBe('pcm');
 		expect(declaredAudioFormat('', 'audio/x-wav; charset=binary')).toBe('wav');
 		expect(declaredAudioFormat('', 'application/octet-stream')).toBeUndefined();
+	});
+});
+
+describe('clock (part time ranges in WeChat errors)', () => {
+	it.each([
+		[0, '0:00.0'],
+		[9.95, '0:10.0'],
+		[119.97, '2:00.0'],
+		[261.4, '4:21.4'],
+		[3599.99, '60:00.0'],
+	])('%f s → %s', (seconds, text) => {
+		expect(clock(seconds)).toBe(text);
 	});
 });

@@ -56,9 +56,11 @@ export interface TranscribedPart extends IDataObject {
 	complete: boolean;
 }
 
-function clock(seconds: number): string {
-	const minutes = Math.floor(seconds / 60);
-	const rest = seconds - minutes * 60;
+/** `m:ss.s` for a time in seconds, rounded to tenths first (119.97 s → `2:00.0`, never `1:60.0`). */
+export function clock(seconds: number): string {
+	const tenths = Math.round(seconds * 10);
+	const minutes = Math.floor(tenths / 600);
+	const rest = (tenths - minutes * 600) / 10;
 	return `${minutes}:${rest.toFixed(1).padStart(4, '0')}`;
 }
 
