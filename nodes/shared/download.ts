@@ -13,13 +13,50 @@ export interface DownloadedAudio {
 	mimeType: string;
 }
 
+/** A URL as shown in messages: no `user:password@`, signed query values redacted. */
+function showUrl(url: URL): string {
+	const shown = new URL(url.toString());
+	shown.username = '';
+	shown.password = '';
+	return redactSecrets(shown.toString());
+}
+
+/** A response body stream as n8n returns it for `encoding: 'stream'`. */
+type BodyStream = AsyncIterable<Buffer | string> & { destroy?: () => void; on?: (event: 'error', listener: () => void) => unknown };
+
+/** Stops reading a body we do not want; errors from tearing it down are ignored. */
+function discard(stream: BodyStream): void {
+	stream.on?.('error', () => undefined);
+	stream.destroy?.();
+}
+
+/** Reads a response stream into one Buffer, giving up (and discarding the rest) past `maxBytes`. */
+async function readCapped(stream: BodyStream, maxBytes: number): Promise<Buffer | undefined> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	for await (const chunk of stream) {
+		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		total += buffer.length;
+		if (total > maxBytes) {
+			discard(stream);
+			return undefined;
+		}
+		chunks.push(buffer);
+	}
+	return Buffer.concat(chunks, total);
+}
+
 /**
  * Downloads audio from a public http(s) URL, for operations that take an audio URL instead of
- * binary data (what makes them usable as AI-agent tools: n8n notes, "Binary data").
+ * binary data (what makes them usable as AI-agent tools: n8n notes, "Binary data"). The answer
+ * is streamed: a `Content-Length` over `maxBytes` is refused before the body is read, and a body
+ * that grows past it is cut off, so an oversized file never sits in memory whole.
  *
- * @param maxBytes refuse answers larger than this, in bytes (checked on Content-Length first).
- * @throws NodeOperationError for a malformed URL, an HTTP error status, an empty or oversized
- *   answer. Signed query parameters are redacted from messages.
+ * @param maxBytes refuse answers larger than this, in bytes.
+ * @returns the bytes, the URL's file name and extension, and the answer's MIME type.
+ * @throws NodeOperationError (item error) for a malformed or non-http(s) URL, a failed
+ *   connection, an HTTP error status, an empty or oversized answer. Messages show the URL
+ *   without user info and with signed query values redacted.
  */
 export async function downloadAudio(
 	ctx: IExecuteFunctions,
@@ -36,13 +73,13 @@ export async function downloadAudio(
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		throw inputError(ctx.getNode(), `Only http and https audio URLs are supported, not ${parsed.protocol}`, undefined, itemIndex);
 	}
-	const shownUrl = redactSecrets(parsed.toString());
+	const shownUrl = showUrl(parsed);
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url: parsed.toString(),
-			encoding: 'arraybuffer',
+			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: 120_000,
@@ -55,7 +92,9 @@ export async function downloadAudio(
 			itemIndex,
 		);
 	}
+	const stream = response.body as BodyStream;
 	if (response.statusCode < 200 || response.statusCode >= 300) {
+		discard(stream);
 		throw inputError(
 			ctx.getNode(),
 			`Downloading the audio from ${shownUrl} failed with HTTP ${response.statusCode}`,
@@ -63,25 +102,36 @@ export async function downloadAudio(
 			itemIndex,
 		);
 	}
-	const body = response.body as unknown;
-	const data = Buffer.isBuffer(body)
-		? body
-		: body instanceof ArrayBuffer
-			? Buffer.from(body)
-			: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body ?? ''));
-	if (data.length === 0) {
-		throw inputError(ctx.getNode(), `The audio at ${shownUrl} is empty`, undefined, itemIndex);
+	const headers = (response.headers ?? {}) as IDataObject;
+	const declared = Number(headers['content-length']);
+	const tooLarge = (size: string) =>
+		inputError(ctx.getNode(), `The audio at ${shownUrl} is ${size}, over the limit of ${formatBytes(maxBytes)}`, undefined, itemIndex);
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		discard(stream);
+		throw tooLarge(formatBytes(declared));
 	}
-	if (data.length > maxBytes) {
+	let data: Buffer | undefined;
+	try {
+		data = await readCapped(stream, maxBytes);
+	} catch (error) {
 		throw inputError(
 			ctx.getNode(),
-			`The audio at ${shownUrl} is ${formatBytes(data.length)}, over the limit of ${formatBytes(maxBytes)}`,
-			undefined,
+			`The download of the audio from ${shownUrl} broke off`,
+			redactSecrets(error instanceof Error ? error.message : String(error)),
 			itemIndex,
 		);
 	}
-	const fileName = decodeURIComponent(parsed.pathname.split('/').pop() ?? '');
-	const headers = (response.headers ?? {}) as IDataObject;
+	if (data === undefined) throw tooLarge('larger');
+	if (data.length === 0) {
+		throw inputError(ctx.getNode(), `The audio at ${shownUrl} is empty`, undefined, itemIndex);
+	}
+	const lastSegment = parsed.pathname.split('/').pop() ?? '';
+	let fileName: string;
+	try {
+		fileName = decodeURIComponent(lastSegment);
+	} catch {
+		fileName = lastSegment;
+	}
 	return {
 		data,
 		fileName,

@@ -10,7 +10,7 @@
  *   it refreshes once. `additionalCredentialOptions.credentialsDecrypted` replaces the stored
  *   data, as in n8n-core.
  * - `httpRequest` sends real HTTP with undici and follows n8n's option semantics (qs, json,
- *   encoding, returnFullResponse, ignoreHttpStatusErrors, abortSignal); network failures carry
+ *   encoding including `stream`, returnFullResponse, ignoreHttpStatusErrors, abortSignal); network failures carry
  *   the Node error `code` (ECONNRESET, ECONNREFUSED) like axios errors in n8n.
  * - binary helpers read base64 item data; `getNodeParameter` applies the node description's
  *   defaults; `continueOnFail`, `getExecutionCancelSignal` and a capturing logger.
@@ -122,11 +122,17 @@ export async function sendHttpRequest(options: IHttpRequestOptions, sent?: SentR
 		if ((error as { code?: string }).code === 'UND_ERR_SOCKET') wrapped.code = 'ECONNRESET';
 		throw wrapped;
 	}
-	const raw = Buffer.from(await response.body.arrayBuffer());
 	const responseHeaders: Record<string, string> = {};
 	for (const [key, value] of Object.entries(response.headers)) {
 		if (value !== undefined) responseHeaders[key] = Array.isArray(value) ? value.join(', ') : value;
 	}
+	if (options.encoding === 'stream' && (options.ignoreHttpStatusErrors || (response.statusCode >= 200 && response.statusCode < 300))) {
+		// the body as a Readable, unread (n8n: axios responseType 'stream')
+		return options.returnFullResponse
+			? { body: response.body, headers: responseHeaders, statusCode: response.statusCode, statusMessage: '' }
+			: response.body;
+	}
+	const raw = Buffer.from(await response.body.arrayBuffer());
 	let data: unknown;
 	if (options.encoding === 'arraybuffer') {
 		data = raw;

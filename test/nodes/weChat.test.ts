@@ -12,7 +12,7 @@ import { request } from 'undici';
 
 import { buildMultipart } from '../../nodes/shared/multipart';
 import { inspectMp3, splitMp3 } from '../../nodes/shared/mp3';
-import { TranscriptRegistry } from '../emulators/common';
+import { startFileServer, TranscriptRegistry } from '../emulators/common';
 import { startWeChatEmulator, type WeChatEmulator } from '../emulators/wechat';
 import { allStrings, binaryItem, createExecuteContext } from '../helpers/n8nContext';
 
@@ -201,6 +201,20 @@ describe('WeChat node', () => {
 			result = (await answer.body.json()) as typeof result;
 		}
 		expect(result).toMatchObject({ result: '', is_end: true });
+	});
+
+	it('transcribes from an Audio URL (the AI-agent tool form), checking the downloaded file the same way', async () => {
+		const files = await startFileServer(FIXTURES);
+		try {
+			const test = run({ inputType: 'url', audioUrl: `${files.url}/speech-16k-mono.mp3` }, [{ json: {} }]);
+			const [[item]] = await test.result();
+			expect(item.json).toMatchObject({ text: SPEECH_TEXT, sampleRate: 16000, channels: 1 });
+			const stereo = run({ inputType: 'url', audioUrl: `${files.url}/cbr-44k-stereo.mp3` }, [{ json: {} }]);
+			await expect(stereo.result()).rejects.toThrow(/44100 Hz stereo/);
+			expect(emulator.requests.filter((r) => r.api === 'upload')).toHaveLength(1);
+		} finally {
+			await files.close();
+		}
 	});
 
 	it('refuses a Layer II file with the mp3 check\'s reason, and a file whose format changes midway', async () => {

@@ -1,4 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readBinaryAudio } from '../../../shared/binary';
+import { downloadAudio } from '../../../shared/download';
 
 /** `lang` options of both voice APIs (seeds 000/001). */
 export const languageProperty: INodeProperties = {
@@ -13,6 +16,30 @@ export const languageProperty: INodeProperties = {
 	description: 'Language spoken in the audio (WeChat `lang`)',
 };
 
+/** Where the audio comes from: a binary property (default) or a URL (what AI agents can pass). */
+export const inputTypeProperty: INodeProperties = {
+	displayName: 'Input Type',
+	name: 'inputType',
+	type: 'options',
+	options: [
+		{ name: 'Binary File', value: 'binary', description: 'The mp3 in a binary property of the input item' },
+		{ name: 'Audio URL', value: 'url', description: 'An http(s) URL the node downloads the mp3 from (the form an AI agent can use)' },
+	],
+	default: 'binary',
+};
+
+/** The audio URL, shown for Input Type "Audio URL". */
+export const audioUrlProperty: INodeProperties = {
+	displayName: 'Audio URL',
+	name: 'audioUrl',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'https://example.com/recording.mp3',
+	displayOptions: { show: { inputType: ['url'] } },
+	description: 'Public http(s) URL of the mp3 (16 kHz, mono). n8n downloads it and uploads it to WeChat.',
+};
+
 /** The binary input field, n8n's usual name and default. */
 export const binaryPropertyNameProperty: INodeProperties = {
 	displayName: 'Input Binary Field',
@@ -20,6 +47,36 @@ export const binaryPropertyNameProperty: INodeProperties = {
 	type: 'string',
 	default: 'data',
 	required: true,
+	displayOptions: { show: { inputType: ['binary'] } },
 	hint: 'The name of the input binary field holding the mp3',
 	description: 'Binary property with the audio: mp3, 16 kHz, mono (WeChat rejects anything else with an empty result)',
 };
+
+/** Largest recording the node downloads from an Audio URL, in bytes (100 MB: ~7 h at 32 kbit/s). */
+export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+
+/** The audio of one item, from its binary property or its Audio URL. */
+export interface VoiceInput {
+	data: Buffer;
+	/** File name for the upload (may be empty). */
+	fileName: string;
+}
+
+/**
+ * Reads the audio of item `itemIndex` as Input Type says: the binary property (n8n's binary
+ * helpers, every binary mode) or a download of Audio URL (at most {@link MAX_DOWNLOAD_BYTES}).
+ * The WeChat format and size rules are checked afterwards by `checkWeChatAudio`.
+ *
+ * @throws NodeOperationError (item error) for a missing binary property, an invalid URL or a
+ *   failed or oversized download.
+ */
+export async function readVoiceInput(ctx: IExecuteFunctions, itemIndex: number): Promise<VoiceInput> {
+	const inputType = ctx.getNodeParameter('inputType', itemIndex, 'binary') as string;
+	if (inputType === 'url') {
+		const url = String(ctx.getNodeParameter('audioUrl', itemIndex, '') ?? '').trim();
+		const audio = await downloadAudio(ctx, url, MAX_DOWNLOAD_BYTES, itemIndex);
+		return { data: audio.data, fileName: audio.fileName };
+	}
+	const audio = await readBinaryAudio(ctx, itemIndex, ctx.getNodeParameter('binaryPropertyName', itemIndex) as string);
+	return { data: audio.data, fileName: audio.fileName };
+}

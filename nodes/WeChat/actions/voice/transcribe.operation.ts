@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readBinaryAudio } from '../../../shared/binary';
 import { asItemError, withDetails } from '../../../shared/execute';
 import { splitMp3 } from '../../../shared/mp3';
 import {
@@ -12,10 +11,12 @@ import {
 	type WeChatLanguage,
 } from '../../transport/voice';
 import { checkWeChatAudio } from './audioCheck';
-import { binaryPropertyNameProperty, languageProperty } from './common';
+import { audioUrlProperty, binaryPropertyNameProperty, inputTypeProperty, languageProperty, readVoiceInput } from './common';
 
 const properties: INodeProperties[] = [
+	inputTypeProperty,
 	binaryPropertyNameProperty,
+	audioUrlProperty,
 	languageProperty,
 	{
 		displayName: 'Options',
@@ -76,13 +77,12 @@ export function clock(seconds: number): string {
  *   error item keeps the parts that succeeded (`parts`, `text`).
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 	const language = this.getNodeParameter('language', itemIndex) as WeChatLanguage;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const split = options.splitLongAudio !== false;
 	const pollIntervalMs = Number(options.pollIntervalMs ?? 1000);
 
-	const audio = await readBinaryAudio(this, itemIndex, binaryPropertyName);
+	const audio = await readVoiceInput(this, itemIndex);
 	const info = checkWeChatAudio(this.getNode(), audio.data, itemIndex, split);
 	const pieces =
 		audio.data.length > WECHAT_MAX_VOICE_BYTES

@@ -1,14 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readBinaryAudio } from '../../../shared/binary';
 import { inputError } from '../../../shared/errors';
 import { generateVoiceId, uploadVoice, type WeChatLanguage } from '../../transport/voice';
 import { checkWeChatAudio } from './audioCheck';
-import { binaryPropertyNameProperty, languageProperty } from './common';
+import { audioUrlProperty, binaryPropertyNameProperty, inputTypeProperty, languageProperty, readVoiceInput } from './common';
 
 const properties: INodeProperties[] = [
+	inputTypeProperty,
 	binaryPropertyNameProperty,
+	audioUrlProperty,
 	languageProperty,
 	{
 		displayName: 'Voice ID',
@@ -29,7 +30,6 @@ export const description = updateDisplayOptions({ show: { resource: ['voice'], o
  * time, 10 s later), durationSeconds, bytes }`.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 	const language = this.getNodeParameter('language', itemIndex) as WeChatLanguage;
 	const voiceId = ((this.getNodeParameter('voiceId', itemIndex, '') as string) || '').trim() || generateVoiceId();
 	if (!/^[A-Za-z0-9_\-.]{1,128}$/.test(voiceId)) {
@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
-	const audio = await readBinaryAudio(this, itemIndex, binaryPropertyName);
+	const audio = await readVoiceInput(this, itemIndex);
 	const info = checkWeChatAudio(this.getNode(), audio.data, itemIndex, false);
 	const uploadedAt = await uploadVoice.call(this, { data: audio.data, voiceId, language, fileName: audio.fileName, itemIndex });
 	return {
