@@ -9,12 +9,15 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 const recommended = n8nCommunityNodesPlugin.configs.recommended;
 
-// Three eslint-plugin-n8n-nodes-base rules contradict the newer community plugin, so no code can
-// satisfy both; n8n's own starter turns them off the same way:
-// - cred-class-field-documentation-url-miscased wants a camelCase slug ("only applicable to nodes in
-//   the main repository"), while @n8n/community-nodes/credential-documentation-url wants a URL;
+// Three eslint-plugin-n8n-nodes-base rules are turned off, each documented here:
 // - node-class-description-inputs/outputs-wrong want the literal ['main'], while
-//   @n8n/community-nodes/node-connection-type-literal wants NodeConnectionTypes.Main.
+//   @n8n/community-nodes/node-connection-type-literal wants NodeConnectionTypes.Main: no code
+//   satisfies both.
+// - cred-class-field-documentation-url-miscased wants a camelCase slug (its own docs: "only
+//   applicable to nodes in the main repository"). A slug would pass both plugins, but n8n turns a
+//   slug into a docs.n8n.io page that does not exist for a community credential, so the users'
+//   "Open docs" link would be dead. We keep real vendor URLs, which
+//   @n8n/community-nodes/credential-documentation-url accepts.
 const contradicted = {
 	'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
 	'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',

@@ -79,6 +79,12 @@ describe('Coze node', () => {
 		expect(wav.json).toMatchObject({ text: TEXT, format: 'wav' });
 	});
 
+	it('refuses a Custom Base URL that is empty before any request', async () => {
+		const error = await run({}, undefined, { credentials: { customBaseUrl: '' } }).result().catch((e: unknown) => e);
+		expect((error as Error).message).toMatch(/Base URL "Custom" but no valid Custom Base URL/);
+		expect(emulator.requests).toHaveLength(0);
+	});
+
 	it('fails a bad token with code 4100 and the Log ID, never showing the token', async () => {
 		const bad = 'pat_wrongTokenForTests999999';
 		const test = run({}, undefined, { credentials: { accessToken: bad } });

@@ -123,6 +123,21 @@ describe('WeChat node', () => {
 		expect(test.credentials.weChatApi.accessToken).not.toBe(first.credentials.weChatApi.accessToken);
 	});
 
+	it('retries the token endpoint when WeChat is busy (-1) or the connection breaks, up to 3 attempts', async () => {
+		emulator.failNext('stable_token', -1, 1);
+		emulator.resetNext('stable_token', 1);
+		const [[item]] = await run({}).result();
+		expect(item.json.text).toBe(SPEECH_TEXT);
+		expect(emulator.tokenCalls.stable).toBe(3);
+
+		emulator.failNext('stable_token', -1, 3);
+		const busy = run({});
+		const error = await busy.result().catch((e: unknown) => e);
+		expect(String((error as Error).message)).toMatch(/-1/);
+		expect(emulator.tokenCalls.stable).toBe(6);
+		expectNoSecrets(error, busy);
+	});
+
 	it('refreshes a stored token WeChat calls malformed (40014) and retries once', async () => {
 		const stored = { accessToken: 'shortMalformedToken', expiresAt: Date.now() + 3_600_000 };
 		const test = run({}, undefined, { credentials: { ...credentials(), ...stored } });

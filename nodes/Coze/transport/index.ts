@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { redactSecrets, vendorApiError } from '../../shared/errors';
+import { inputError, redactSecrets, vendorApiError } from '../../shared/errors';
 import { buildMultipart } from '../../shared/multipart';
 import {
 	isTransientTransportError,
@@ -33,9 +33,15 @@ export class CozeApiError extends Error {
 	}
 }
 
-function isRetryable(error: unknown): boolean {
+/** Timeouts are retried once at most: the upload may have been transcribed (and billed) already. */
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+function isRetryable(error: unknown, attemptNumber: number): boolean {
 	if (error instanceof CozeApiError) {
 		return error.httpStatus >= 500 || error.httpStatus === 429 || error.code === 4013 || error.code >= 5000;
+	}
+	if (error instanceof TransportError && error.code !== undefined && TIMEOUT_CODES.has(error.code)) {
+		return attemptNumber < 2;
 	}
 	return isTransientTransportError(error);
 }
@@ -44,8 +50,8 @@ function isRetryable(error: unknown): boolean {
  * `POST /v1/audio/transcriptions` (seed 003): multipart with the file part named `file` (the
  * official curl example and SDKs; vendor notes §2). Returns `{ text, logId }`.
  *
- * Retries with back-off on HTTP 5xx / 429, code 4013 and connection resets; never on input or
- * authentication errors.
+ * Retries with back-off on HTTP 5xx / 429, code 4013 and connection resets (a timeout only once:
+ * the audio may already have been transcribed); never on input or authentication errors.
  *
  * @throws NodeApiError `Coze error: <code> – <msg>` with the log id (from `detail.logid` or the
  *   `x-tt-logid` header) that Coze support asks for.
@@ -56,8 +62,18 @@ export async function cozeTranscribe(
 ): Promise<{ text: string; logId: string }> {
 	const credentials = await this.getCredentials('cozeApi');
 	const baseUrl = String(
-		credentials.baseUrl === 'custom' ? credentials.customBaseUrl : credentials.baseUrl || 'https://api.coze.cn',
-	).replace(/\/+$/, '');
+		(credentials.baseUrl === 'custom' ? credentials.customBaseUrl : credentials.baseUrl || 'https://api.coze.cn') ?? '',
+	)
+		.trim()
+		.replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/]/.test(baseUrl)) {
+		throw inputError(
+			this.getNode(),
+			credentials.baseUrl === 'custom' ? 'The Coze credential has Base URL "Custom" but no valid Custom Base URL' : `The Coze Base URL "${baseUrl}" is not an http(s) URL`,
+			'Open the Coze credential and enter the full address, e.g. https://api.coze.cn, or choose China or Global.',
+			args.itemIndex,
+		);
+	}
 	const secrets = [credentials.accessToken as string];
 	const multipart = buildMultipart([
 		{ fieldName: 'file', fileName: args.fileName, contentType: args.contentType, data: args.data },

@@ -108,6 +108,11 @@ export async function weChatApiRequest(this: IExecuteFunctions, request: WeChatR
 				(error instanceof WeChatApiError && error.errcode === -1) || isTransientTransportError(error),
 		);
 	} catch (error) {
+		if (refreshedAfterError || !secrets[1]) {
+			// a token fetched during this call is stored by n8n: hide it too
+			const latest = await this.getCredentials('weChatApi').catch(() => undefined);
+			if (typeof latest?.accessToken === 'string') secrets.push(latest.accessToken);
+		}
 		throw toWeChatNodeError(node, error, request.itemIndex, secrets);
 	}
 }

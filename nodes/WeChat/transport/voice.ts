@@ -21,8 +21,8 @@ export function generateVoiceId(): string {
 
 /**
  * Uploads one mp3 (`addvoicetorecofortext`, seed 000): multipart part `media`, query
- * `format=mp3&voice_id=…&lang=…`. Returns the upload time in epoch milliseconds, which starts
- * WeChat's 10-second result window.
+ * `format=mp3&voice_id=…&lang=…`. Returns the time just before sending, in epoch milliseconds: WeChat's
+ * 10-second result window starts no earlier, so a deadline counted from it is safe.
  *
  * @throws NodeApiError for any non-zero errcode (40010 size, token problems after one refresh …).
  */
@@ -33,6 +33,8 @@ export async function uploadVoice(
 	const multipart = buildMultipart([
 		{ fieldName: 'media', fileName: args.fileName || `${args.voiceId}.mp3`, contentType: 'audio/mpeg', data: args.data },
 	]);
+	// The window is counted from before sending: WeChat's clock starts no earlier than this.
+	const sentAt = Date.now();
 	await weChatApiRequest.call(this, {
 		method: 'POST',
 		path: '/cgi-bin/media/voice/addvoicetorecofortext',
@@ -41,7 +43,7 @@ export async function uploadVoice(
 		contentType: multipart.contentType,
 		itemIndex: args.itemIndex,
 	});
-	return Date.now();
+	return sentAt;
 }
 
 /** What polling `queryrecoresultfortext` produced. */

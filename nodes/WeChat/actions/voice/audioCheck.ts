@@ -1,4 +1,5 @@
 import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { sniffAudioFormat } from '../../../shared/audioFormat';
 import { formatBytes, inputError } from '../../../shared/errors';
@@ -29,17 +30,22 @@ export function checkWeChatAudio(
 	if (data.length === 0) {
 		throw inputError(node, 'The audio file is empty (0 bytes)', 'Check the node that produced the binary data.', itemIndex);
 	}
-	let info: Mp3Info;
+	let info: Mp3Info | undefined;
+	let failure: unknown;
 	try {
 		info = inspectMp3(data);
 	} catch (error) {
-		if (!(error instanceof Mp3FormatError)) throw error;
+		failure = error;
+	}
+	if (!info) {
+		if (!(failure instanceof Mp3FormatError)) throw new NodeOperationError(node, failure as Error, { itemIndex });
 		const sniffed = sniffAudioFormat(data);
 		const found = sniffed && sniffed !== 'mp3' ? `${sniffed.toUpperCase()} audio` : 'not a valid mp3 file';
+		const reason = `${failure.message.charAt(0).toUpperCase()}${failure.message.slice(1)}. `;
 		throw inputError(
 			node,
 			`WeChat accepts only mp3 audio, but this file is ${found}`,
-			`${sniffed && sniffed !== 'mp3' ? '' : `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}. `}${WECHAT_CONVERT_HINT}`,
+			`${sniffed && sniffed !== 'mp3' ? '' : reason}${WECHAT_CONVERT_HINT}`,
 			itemIndex,
 		);
 	}
