@@ -1112,6 +1112,57 @@ export class N8nInstance {
 		return JSON.parse(result.stdout) as T[];
 	}
 
+	private session: { cookie: string; browserId: string } | undefined;
+
+	/**
+	 * Calls n8n's REST API (`/rest/<path>`) of the started server as its owner, the way the editor
+	 * does: the owner is set up on first use (`POST /rest/owner/setup`), and every call carries the
+	 * `n8n-auth` cookie and the `browser-id` header it was issued for.
+	 *
+	 * @returns the HTTP status and the parsed JSON answer.
+	 * @throws Error when the owner cannot be set up.
+	 */
+	async rest(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+		if (!this.session) {
+			const browserId = `e2e-${Date.now()}`;
+			const setup = await request(`${this.baseUrl}/rest/owner/setup`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'browser-id': browserId },
+				body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-Passw0rd' }),
+			});
+			const text = await setup.body.text();
+			const setCookie = ([] as string[]).concat(setup.headers['set-cookie'] ?? []);
+			const auth = setCookie.map((cookie) => cookie.split(';')[0]).find((cookie) => cookie.startsWith('n8n-auth='));
+			if (setup.statusCode !== 200 || !auth) throw new Error(`owner setup failed: HTTP ${setup.statusCode} ${text.slice(0, 300)}`);
+			this.session = { cookie: auth, browserId };
+		}
+		const answer = await request(`${this.baseUrl}/rest/${path.replace(/^\/+/, '')}`, {
+			method,
+			headers: { 'content-type': 'application/json', cookie: this.session.cookie, 'browser-id': this.session.browserId },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await answer.body.text();
+		let json: Record<string, unknown>;
+		try {
+			json = JSON.parse(text) as Record<string, unknown>;
+		} catch {
+			json = { text };
+		}
+		return { status: answer.statusCode, json };
+	}
+
+	/**
+	 * Runs a credential's test as the editor's "Test" / "Save" does (`POST /rest/credentials/test`
+	 * with the stored credential's id; the fields given in `data` replace the stored ones).
+	 *
+	 * @returns n8n's verdict `{ status: 'OK' | 'Error', message }`.
+	 */
+	async testCredential(credential: { id: string; name: string; type: string; data: Record<string, unknown> }): Promise<{ status: string; message: string }> {
+		const { status, json } = await this.rest('POST', '/credentials/test', { credentials: credential });
+		if (status !== 200) throw new Error(`credential test request failed: HTTP ${status} ${this.redact(JSON.stringify(json)).slice(0, 300)}`);
+		return json.data as { status: string; message: string };
+	}
+
 	/** Stops the started server: SIGTERM (n8n shuts down gracefully), SIGKILL after `graceMs`. */
 	async stop(graceMs = 15_000): Promise<void> {
 		const server = this.server;

@@ -307,6 +307,36 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 		printed.push(`Tencent legacy ASR callback → trigger workflow (task ${taskId}): ${plainTencentText(String(transcript.text))}`);
 	});
 
+	test('the credentials’ Test buttons inside n8n: good ones pass, a wrong secret, token or key fails with the vendor code', async () => {
+		// n8n is running (previous tests); the stored credentials are tested as the editor does
+		const wechatCredential = { id: 'cnSpeechWeChat01', name: 'WeChat account', type: 'weChatApi' };
+		const wechatData = { ...WECHAT, baseUrl: wechat.url, tokenEndpoint: 'stable' };
+		expect(await n8n!.testCredential({ ...wechatCredential, data: wechatData })).toMatchObject({ status: 'OK' });
+		const wrongSecret = await n8n!.testCredential({ ...wechatCredential, data: { ...wechatData, appSecret: 'wrong-wechat-secret-0123456789ab' } });
+		expect(wrongSecret.status).toBe('Error');
+		expect(wrongSecret.message).toMatch(/40125/);
+		expect(wrongSecret.message).not.toContain('wrong-wechat-secret');
+
+		const cozeCredential = { id: 'cnSpeechCoze0001', name: 'Coze account', type: 'cozeApi' };
+		const cozeData = { accessToken: COZE_TOKEN, baseUrl: 'custom', customBaseUrl: coze.url };
+		expect(await n8n!.testCredential({ ...cozeCredential, data: cozeData })).toMatchObject({ status: 'OK' });
+		expect(await n8n!.testCredential({ ...cozeCredential, data: { ...cozeData, accessToken: 'pat_wrongTokenForTheE2eRun000001' } })).toMatchObject({
+			status: 'Error',
+			message: expect.stringMatching(/^Coze error 4100/),
+		});
+
+		const tencentCredential = { id: 'cnSpeechTencent01', name: 'Tencent Cloud account', type: 'tencentCloudApi' };
+		const tencentData = { secretId: TENCENT.secretId, secretKey: TENCENT.secretKey, appId: String(TENCENT.appId), endpoint: gateway.url };
+		expect(await n8n!.testCredential({ ...tencentCredential, data: tencentData })).toMatchObject({ status: 'OK' });
+		const wrongKey = await n8n!.testCredential({ ...tencentCredential, data: { ...tencentData, secretKey: 'wrong-tencent-secret-key-00000001' } });
+		expect(wrongKey.status).toBe('Error');
+		expect(wrongKey.message).toMatch(/AuthFailure\.SignatureFailure.*RequestId/);
+		printed.push(
+			`Credential tests in n8n: WeChat wrong secret → "${wrongSecret.message}"`,
+			`                         Tencent wrong key → "${wrongKey.message}"`,
+		);
+	});
+
 	// (n8n's log is not checked here: the harness redacts imported credential values before writing it)
 	test('no secret, token or access_token appears in any execution n8n stored', async () => {
 		const secrets = [WECHAT.appSecret, COZE_TOKEN, TENCENT.secretKey];
