@@ -65,8 +65,8 @@ export class CozeApi implements ICredentialType {
 	 * Calls the transcription endpoint itself without audio: Coze checks the token and its
 	 * createTranscription permission first, so a good token gets code 4000 ("missing file", the
 	 * test passes), a bad one 4100 and one without the permission 4101 (vendor notes, Coze errors:
-	 * with HTTP 200 or the matching status, so the body is read whatever the status). Nothing is
-	 * transcribed or billed.
+	 * with HTTP 200 or the matching status, so the body is read whatever the status). An answer
+	 * without a Coze `code` (a wrong Base URL) fails too. Nothing is transcribed or billed.
 	 */
 	test: ICredentialTestRequest = {
 		request: {
@@ -91,6 +91,14 @@ export class CozeApi implements ICredentialType {
 					key: 'code',
 					value: 4101,
 					message: 'Coze error 4101: the token lacks the createTranscription permission. Edit the token and enable it.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: undefined,
+					message: 'The Base URL did not answer like the Coze API. Check it (https://api.coze.cn or https://api.coze.com).',
 				},
 			},
 		],

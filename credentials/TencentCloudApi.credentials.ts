@@ -93,8 +93,10 @@ export class TencentCloudApi implements ICredentialType {
 	/**
 	 * Verifies the key once (and on every credential test) with CAM `GetUserAppId`, so a wrong key
 	 * fails with Tencent's own Code, Message and RequestId. A valid key without CAM permission
-	 * passes: only signature/key errors fail. With a Custom Endpoint that does not answer CAM with
-	 * Tencent JSON (a gateway for ASR / CCC only) the check is skipped and recorded as skipped.
+	 * passes: only signature/key errors fail. With a Custom Endpoint that does not serve CAM (HTTP
+	 * 404 / 405 / 501, or a 2xx answer that is not Tencent JSON: a gateway for ASR / CCC only) the
+	 * check is skipped and recorded as skipped; any other answer (a gateway's 5xx) fails this call
+	 * and the check runs again next time.
 	 *
 	 * @returns `{ keyCheck }`, a note with the time of the check, stored (hidden, expirable).
 	 * @throws Error naming Code, Message and RequestId when Tencent rejects the key, naming both
@@ -125,7 +127,9 @@ export class TencentCloudApi implements ICredentialType {
 			parsed = undefined;
 		}
 		if (!parsed || typeof parsed.Response !== 'object' || parsed.Response === null) {
-			if (creds.endpoint) {
+			const status = Number(answer.statusCode);
+			const notServed = [404, 405, 501].includes(status) || (status >= 200 && status < 300);
+			if (creds.endpoint && notServed) {
 				// A private gateway that forwards ASR / CCC but not CAM: the key cannot be checked
 				// here; the real calls still report key errors with Tencent's Code and RequestId.
 				return { keyCheck: `skipped ${new Date().toISOString()}: the custom endpoint does not serve CAM GetUserAppId (HTTP ${String(answer.statusCode)})` };
@@ -192,6 +196,14 @@ export class TencentCloudApi implements ICredentialType {
 					key: 'Response.Error.Code',
 					value: 'AuthFailure.TokenFailure',
 					message: 'AuthFailure.TokenFailure: the Session Token is wrong or expired.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'Response',
+					value: undefined,
+					message: 'The endpoint did not answer like the Tencent Cloud API. Check the Custom Endpoint, or leave it empty.',
 				},
 			},
 		],

@@ -143,6 +143,14 @@ export class WeChatApi implements ICredentialType {
 				type: 'responseSuccessBody',
 				properties: { key: 'errcode', value: 45009, message: 'WeChat error 45009: the daily token quota of this App ID is used up.' },
 			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'access_token',
+					value: undefined,
+					message: 'The Base URL did not answer with a WeChat access_token. Check it (https://api.weixin.qq.com).',
+				},
+			},
 		],
 	};
 }

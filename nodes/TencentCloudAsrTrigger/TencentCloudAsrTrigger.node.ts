@@ -119,9 +119,9 @@ export class TencentCloudAsrTrigger implements INodeType {
 						type: 'options',
 						options: [
 							{
-								name: 'Auto (UTF-8, Else GBK/GB2312)',
+								name: 'Auto (UTF-8 or GBK/GB2312)',
 								value: 'auto',
-								description: 'UTF-8 when the text is valid UTF-8, otherwise GB18030, which covers GB2312 and GBK',
+								description: 'Reads the text as UTF-8 or as GB18030 (which covers GB2312 and GBK), whichever is valid and looks like a transcript',
 							},
 							{ name: 'UTF-8', value: 'utf-8', description: 'Create Task callbacks, and legacy tasks with Result Text Encoding UTF-8' },
 							{ name: 'GBK / GB2312', value: 'gb18030', description: 'Legacy tasks with Result Text Encoding GB2312 or GBK' },
@@ -129,7 +129,7 @@ export class TencentCloudAsrTrigger implements INodeType {
 						],
 						default: 'auto',
 						description:
-							'Encoding of the recognised text in the callback. Create Task always sends UTF-8; the legacy API sends the Result Text Encoding its task asked for. BIG5 cannot be told apart automatically: choose it when your legacy tasks use it.',
+							'Encoding of the recognised text in legacy callbacks: the Result Text Encoding their task asked for. Create Task callbacks are always read as UTF-8. Auto tells UTF-8 from GBK/GB2312; BIG5 must be chosen.',
 					},
 					{
 						displayName: 'Max Body Size (MB)',

@@ -73,14 +73,35 @@ function decodeStrict(bytes: Buffer, encoding: Exclude<CallbackTextEncoding, 'au
 	}
 }
 
+/** Characters a recognised Chinese or English transcript consists of: ASCII, CJK ideographs and punctuation, full-width forms. */
+const TRANSCRIPT_CHAR = /[\u0000-\u007f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2026]/u;
+
+/** Share of the characters of `text` that look like transcript text (1 for ''). */
+function plausibility(text: string): number {
+	const chars = [...text];
+	if (chars.length === 0) return 1;
+	return chars.filter((char) => TRANSCRIPT_CHAR.test(char)).length / chars.length;
+}
+
+/**
+ * `auto`: bytes valid in only one of UTF-8 and GB18030 are read in that one. Many short GBK texts
+ * are ALSO valid UTF-8 (喂 C9 B9 reads as "ι", 谢谢 as "лл"), so when both decode, the reading
+ * that looks more like a transcript (ASCII / CJK) wins, UTF-8 on a tie.
+ */
+function decodeAuto(bytes: Buffer): string | undefined {
+	const utf8 = decodeStrict(bytes, 'utf-8');
+	const gb = decodeStrict(bytes, 'gb18030');
+	if (utf8 === undefined || gb === undefined) return utf8 ?? gb;
+	return plausibility(gb) > plausibility(utf8) ? gb : utf8;
+}
+
 /** Decodes one form component (`+` → space, `%XX` → bytes, bytes → text); the reason when it cannot. */
 function decodeComponent(text: string, what: string, encoding: CallbackTextEncoding): CallbackResult<string> {
 	if (BAD_ESCAPE.test(text)) {
 		return rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: ${what} has a "%" that is not followed by two hex digits`);
 	}
 	const bytes = percentDecodeBytes(text);
-	const decoded =
-		encoding === 'auto' ? (decodeStrict(bytes, 'utf-8') ?? decodeStrict(bytes, 'gb18030')) : decodeStrict(bytes, encoding);
+	const decoded = encoding === 'auto' ? decodeAuto(bytes) : decodeStrict(bytes, encoding);
 	const expected = encoding === 'auto' ? 'UTF-8 or GBK/GB2312' : encoding.toUpperCase();
 	return decoded === undefined
 		? rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: ${what} does not decode to ${expected} text`)
@@ -90,8 +111,10 @@ function decodeComponent(text: string, what: string, encoding: CallbackTextEncod
 /**
  * Parses an `application/x-www-form-urlencoded` callback body exactly (vendor notes §5: every
  * value URL-encoded, `+` for spaces, hex digits of either case): pairs split at `&`, name and
- * value at the first `=`, `+` → space, `%XX` → bytes, decoded in `encoding` (see
- * {@link CallbackTextEncoding}; for UTF-8 input the WHATWG urlencoded-parser's result). Where a
+ * value at the first `=`, `+` → space, `%XX` → bytes. Field names are UTF-8. Values of a
+ * CreateRecTask callback (it has a `resultDetail` field) are UTF-8 whatever `encoding` says;
+ * values of a legacy callback are decoded in `encoding` (see {@link CallbackTextEncoding}). For
+ * UTF-8 input the result is the WHATWG urlencoded-parser's. Where a
  * lenient parser (URLSearchParams, qs) would silently alter the data (a bad escape, bytes that are
  * not text in the encoding, a repeated field), the body is refused instead.
  *
@@ -111,12 +134,20 @@ export function parseCallbackForm(body: Buffer | string, encoding: CallbackTextE
 			return rejectCallback(400, REJECTION_CODES.malformedBody, 'Malformed body: the bytes are not UTF-8 text');
 		}
 	}
-	const fields: Record<string, string> = {};
+	const pairs: Array<{ key: string; rawValue: string }> = [];
 	for (const pair of text.split('&').filter((part) => part.length > 0)) {
 		const equals = pair.indexOf('=');
-		const key = decodeComponent(equals === -1 ? pair : pair.slice(0, equals), 'a field name', encoding);
+		const key = decodeComponent(equals === -1 ? pair : pair.slice(0, equals), 'a field name', 'utf-8');
 		if (!key.ok) return key;
-		const value = decodeComponent(equals === -1 ? '' : pair.slice(equals + 1), `the value of "${key.value}"`, encoding);
+		pairs.push({ key: key.value, rawValue: equals === -1 ? '' : pair.slice(equals + 1) });
+	}
+	// CreateRecTask callbacks (they carry resultDetail) are always UTF-8; the chosen encoding is
+	// for legacy callbacks, whose text is in the task's res_text_format.
+	const valueEncoding: CallbackTextEncoding = pairs.some((pair) => pair.key === 'resultDetail') ? 'utf-8' : encoding;
+	const fields: Record<string, string> = {};
+	for (const { key: name, rawValue } of pairs) {
+		const key = { value: name };
+		const value = decodeComponent(rawValue, `the value of "${name}"`, valueEncoding);
 		if (!value.ok) return value;
 		if (!key.value) return rejectCallback(400, REJECTION_CODES.malformedBody, 'Malformed body: a field has no name');
 		if (Object.hasOwn(fields, key.value)) {

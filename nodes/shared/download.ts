@@ -53,6 +53,7 @@ async function readCapped(stream: BodyStream, maxBytes: number): Promise<Buffer 
  * that grows past it is cut off, so an oversized file never sits in memory whole.
  *
  * @param maxBytes refuse answers larger than this, in bytes.
+ * @param tooLargeHint what to do when the file is over `maxBytes` (shown with the error).
  * @returns the bytes, the URL's file name and extension, and the answer's MIME type.
  * @throws NodeOperationError (item error) for a malformed or non-http(s) URL, a failed
  *   connection, an HTTP error status, an empty or oversized answer. Messages show the URL
@@ -63,6 +64,7 @@ export async function downloadAudio(
 	url: string,
 	maxBytes: number,
 	itemIndex: number,
+	tooLargeHint?: string,
 ): Promise<DownloadedAudio> {
 	let parsed: URL;
 	try {
@@ -83,6 +85,7 @@ export async function downloadAudio(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: 120_000,
+			abortSignal: ctx.getExecutionCancelSignal?.(),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		throw inputError(
@@ -105,7 +108,7 @@ export async function downloadAudio(
 	const headers = (response.headers ?? {}) as IDataObject;
 	const declared = Number(headers['content-length']);
 	const tooLarge = (size: string) =>
-		inputError(ctx.getNode(), `The audio at ${shownUrl} is ${size}, over the limit of ${formatBytes(maxBytes)}`, undefined, itemIndex);
+		inputError(ctx.getNode(), `The audio at ${shownUrl} is ${size}, over the limit of ${formatBytes(maxBytes)}`, tooLargeHint, itemIndex);
 	if (Number.isFinite(declared) && declared > maxBytes) {
 		discard(stream);
 		throw tooLarge(formatBytes(declared));

@@ -76,7 +76,15 @@ export function inputError(
 }
 
 const TOKEN_QUERY =
-	/([?&](?:access_token|secretid|secret|token|signature|sign|sig|q-signature|x-amz-signature|x-amz-security-token|x-amz-credential)=)[^&#\s"']*/gi;
+	/([?&](?:access_token|secretid|secret|token|signature|sign|sig|q-signature|x-amz-signature|x-amz-security-token|x-amz-credential|auth_key|api_key|apikey|key)=)[^&#\s"']*/gi;
+
+/**
+ * The first `maxChars` characters of a vendor answer for an error message, redacted BEFORE it is
+ * cut (so a secret cut in half cannot slip past {@link redactSecrets}).
+ */
+export function answerExcerpt(text: string, maxChars: number, secrets: Array<string | undefined> = []): string {
+	return redactSecrets(text, secrets).slice(0, maxChars);
+}
 
 /**
  * Removes secrets from a text before it is shown: every listed secret value becomes `***`, and

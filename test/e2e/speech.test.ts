@@ -339,7 +339,8 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 
 	// (n8n's log is not checked here: the harness redacts imported credential values before writing it)
 	test('no secret, token or access_token appears in any execution n8n stored', async () => {
-		const secrets = [WECHAT.appSecret, COZE_TOKEN, TENCENT.secretKey];
+		const secrets = [WECHAT.appSecret, COZE_TOKEN, TENCENT.secretKey, ...wechat.issuedTokens()];
+		expect(wechat.issuedTokens().length).toBeGreaterThanOrEqual(1);
 		const executions = (await Promise.all(Object.values(WF).map((id) => n8n!.getExecutions(id)))).flat();
 		expect(executions.length).toBeGreaterThanOrEqual(Object.keys(WF).length - 1);
 		const stored = JSON.stringify(executions.map((execution) => execution.data));

@@ -40,7 +40,7 @@ export interface Gateway extends RunningServer {
 
 /**
  * Starts the gateway on 127.0.0.1 (free port). Routes are tried in order (put longer prefixes
- * first); a request no route matches gets 502.
+ * first); a request no route matches gets 404, as a gateway without that route answers.
  */
 export async function startGateway(routes: GatewayRoute[]): Promise<Gateway> {
 	const requests: Gateway['requests'] = [];
@@ -57,7 +57,7 @@ export async function startGateway(routes: GatewayRoute[]): Promise<Gateway> {
 		requests.push({ method: req.method ?? 'GET', path, forwarded: true });
 		const route = routes.find((candidate) => path.startsWith(candidate.prefix));
 		if (!route) {
-			res.writeHead(502, { 'content-type': 'text/plain' }).end(`no route for ${path}`);
+			res.writeHead(404, { 'content-type': 'text/plain' }).end(`no route for ${path}`);
 			return;
 		}
 		const body = await readBody(req);

@@ -405,6 +405,8 @@ export interface WeChatEmulator {
 	failNext(api: WeChatApi, errcode: number, count?: number, errmsg?: string): void;
 	/** The next `count` calls to `api` are read whole, then their socket is destroyed without an answer. */
 	resetNext(api: WeChatApi, count?: number): void;
+	/** Every access_token issued so far (for tests that check no token leaks into outputs). */
+	issuedTokens(): string[];
 	/** Every token issued so far is now invalid (40001), as when another system refreshed it. */
 	invalidateAllTokens(): void;
 	/** Every token issued so far is now expired (42001). */
@@ -773,6 +775,7 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 		resetNext: (api, count = 1) => {
 			resets[api] += count;
 		},
+		issuedTokens: () => [...tokens.keys()],
 		invalidateAllTokens: () => {
 			const t = now();
 			for (const record of tokens.values()) record.revokedAt = Math.min(record.revokedAt, t);

@@ -6,7 +6,7 @@
 import { CozeApi } from '../../credentials/CozeApi.credentials';
 import { TencentCloudApi } from '../../credentials/TencentCloudApi.credentials';
 import { WeChatApi } from '../../credentials/WeChatApi.credentials';
-import { TranscriptRegistry } from '../emulators/common';
+import { startServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { startCozeEmulator, type CozeEmulator } from '../emulators/coze';
 import { startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
 import { startWeChatEmulator, type WeChatEmulator } from '../emulators/wechat';
@@ -14,6 +14,15 @@ import { runCredentialTest } from '../helpers/credentialTest';
 
 const WECHAT = { appId: 'wxcredtest0123456', appSecret: 'cred-test-wechat-secret-0123456789' };
 const COZE_TOKEN = 'pat_credTestGoodToken0123456789';
+/** A web server that is not a vendor API: 404 HTML for everything (a mistyped Base URL). */
+let notAnApi: RunningServer;
+beforeAll(async () => {
+	notAnApi = await startServer((_req, res) => {
+		res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not Found</body></html>');
+	});
+});
+afterAll(async () => await notAnApi.close());
+
 const TENCENT = { secretId: 'AKIDcredTestSecretId0001', secretKey: 'cred-test-tencent-secret-key-0001', appId: 1250000001 };
 
 describe('WeChat API credential test', () => {
@@ -37,6 +46,12 @@ describe('WeChat API credential test', () => {
 		expect(wrongSecret.message).not.toContain('not-the-secret');
 		const wrongAppId = await test({ appId: 'wxnotregistered0001' });
 		expect(wrongAppId).toMatchObject({ status: 'Error', message: expect.stringMatching(/40013/) });
+	});
+
+	it('fails a Base URL that is not WeChat', async () => {
+		const outcome = await test({ baseUrl: notAnApi.url });
+		expect(outcome.status).toBe('Error');
+		expect(outcome.message).toMatch(/Could not reach the WeChat token endpoint|404/);
 	});
 
 	it('still fails a wrong App Secret when a token is already stored (the test asks the token endpoint itself)', async () => {
@@ -70,6 +85,13 @@ describe('Coze API credential test', () => {
 			message: 'Coze error 4100: the access token is invalid or expired. Create a new personal access token.',
 		});
 		expect(await test('pat_credTestNoPermission0001')).toMatchObject({ status: 'Error', message: expect.stringMatching(/^Coze error 4101: .*createTranscription/) });
+	});
+
+	it('fails a Base URL that is not the Coze API (no Coze code in the answer)', async () => {
+		expect(await runCredentialTest(new CozeApi(), { accessToken: COZE_TOKEN, baseUrl: 'custom', customBaseUrl: notAnApi.url })).toEqual({
+			status: 'Error',
+			message: 'The Base URL did not answer like the Coze API. Check it (https://api.coze.cn or https://api.coze.com).',
+		});
 	});
 
 	it('fails a 4100 answered with HTTP 200, as Coze sometimes answers errors', async () => {

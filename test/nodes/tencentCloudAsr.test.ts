@@ -478,9 +478,25 @@ describe('Create Legacy Task', () => {
 			try {
 				const { output, test } = await run(gateway.url, { operation: 'createLegacyTask', inputType: 'url', audioUrl: `${files.url}/speech.wav`, callbackUrl: CALLBACK });
 				expect(output[0].json).toMatchObject({ code: 0, message: 'success' });
-				// the CAM call got the gateway's 502 "no route", then the legacy call went through
+				// the CAM call got the gateway's 404 "no route", then the legacy call went through
 				expect(gateway.requests.map((request) => request.path.split('?')[0])).toEqual(['/', '/asr/v1/1250000001']);
-				expect(String(test.credentials.tencentCloudApi.keyCheck)).toMatch(/^skipped .*does not serve CAM GetUserAppId \(HTTP 502\)$/);
+				expect(String(test.credentials.tencentCloudApi.keyCheck)).toMatch(/^skipped .*does not serve CAM GetUserAppId \(HTTP 404\)$/);
+			} finally {
+				await gateway.close();
+			}
+		});
+	});
+
+	it('a gateway that serves CAM but answers 502 once fails that call and checks the key again next time', async () => {
+		await withApi(async (emulator) => {
+			const gateway = await startGateway([{ prefix: '/', target: emulator.url }]);
+			try {
+				gateway.failNext(502);
+				const error = await failure(gateway.url, { operation: 'getTask', taskId: '1' });
+				expect(error.message).toMatch(/CAM answered HTTP 502/);
+				// not stored as skipped: the next call runs the key check again, which now passes
+				const { test } = await run(gateway.url, { operation: 'getTask', taskId: '1' }, { continueOnFail: true });
+				expect(String(test.credentials.tencentCloudApi.keyCheck)).toMatch(/^verified /);
 			} finally {
 				await gateway.close();
 			}

@@ -160,6 +160,25 @@ describe('accepted callbacks', () => {
 		});
 	});
 
+	it('auto reads short GBK texts that happen to be valid UTF-8 as GBK (喂 is not "ι", 谢谢 is not "лл")', async () => {
+		for (const [escaped, text] of [
+			['%CE%B9', '喂'],
+			['%D0%BB%D0%BB', '谢谢'],
+			['%E4%BD%A0%E5%A5%BD', '你好'],
+		]) {
+			const body = `code=0&requestId=503&appid=1&projectid=0&text=${escaped}&audioTime=1.0&message=success`;
+			expect(onlyItem((await post(body)).result)).toMatchObject({ text });
+		}
+	});
+
+	it('reads CreateRecTask callbacks as UTF-8 whatever Text Encoding says (the option is for legacy callbacks)', async () => {
+		for (const textEncoding of ['gb18030', 'big5', 'utf-8', 'auto']) {
+			const { result, response } = await post(REC_TASK_BODY, { parameters: { options: { textEncoding } } });
+			expect(response.body).toBe(CALLBACK_ACCEPTED_BODY);
+			expect(onlyItem(result).text).toBe('[0:1.640,0:4.600]  我在马上上夜班。\n');
+		}
+	});
+
 	it('decodes legacy GBK / GB2312 text automatically and BIG5 when chosen (res_text_format 1–3)', async () => {
 		// 您好 in GBK is C4 FA BA C3; in BIG5 it is B1 7A A6 6E
 		const gbk = 'code=0&requestId=501&appid=12000001&projectid=0&text=%C4%FA%BA%C3&audioTime=1.0&message=success';

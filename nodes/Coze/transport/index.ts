@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { inputError, redactSecrets, vendorApiError } from '../../shared/errors';
+import { answerExcerpt, inputError, redactSecrets, vendorApiError } from '../../shared/errors';
 import { buildMultipart } from '../../shared/multipart';
 import {
 	isTransientTransportError,
@@ -47,6 +47,30 @@ function isRetryable(error: unknown, attemptNumber: number): boolean {
 }
 
 /**
+ * The API base URL of a Coze credential, without trailing slash: China `https://api.coze.cn`
+ * (default), Global `https://api.coze.com`, or the Custom Base URL.
+ *
+ * @throws NodeOperationError (item error) when it is not an http(s) URL, e.g. "Custom" chosen
+ *   with an empty Custom Base URL.
+ */
+export function cozeBaseUrl(node: INode, credentials: ICredentialDataDecryptedObject, itemIndex: number): string {
+	const baseUrl = String(
+		(credentials.baseUrl === 'custom' ? credentials.customBaseUrl : credentials.baseUrl || 'https://api.coze.cn') ?? '',
+	)
+		.trim()
+		.replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/]/.test(baseUrl)) {
+		throw inputError(
+			node,
+			credentials.baseUrl === 'custom' ? 'The Coze credential has Base URL "Custom" but no valid Custom Base URL' : `The Coze Base URL "${baseUrl}" is not an http(s) URL`,
+			'Open the Coze credential and enter the full address, e.g. https://api.coze.cn, or choose China or Global.',
+			itemIndex,
+		);
+	}
+	return baseUrl;
+}
+
+/**
  * `POST /v1/audio/transcriptions` (seed 003): multipart with the file part named `file` (the
  * official curl example and SDKs; vendor notes §2). Returns `{ text, logId }`.
  *
@@ -61,19 +85,7 @@ export async function cozeTranscribe(
 	args: { data: Buffer; fileName: string; contentType: string; itemIndex: number },
 ): Promise<{ text: string; logId: string }> {
 	const credentials = await this.getCredentials('cozeApi');
-	const baseUrl = String(
-		(credentials.baseUrl === 'custom' ? credentials.customBaseUrl : credentials.baseUrl || 'https://api.coze.cn') ?? '',
-	)
-		.trim()
-		.replace(/\/+$/, '');
-	if (!/^https?:\/\/[^/]/.test(baseUrl)) {
-		throw inputError(
-			this.getNode(),
-			credentials.baseUrl === 'custom' ? 'The Coze credential has Base URL "Custom" but no valid Custom Base URL' : `The Coze Base URL "${baseUrl}" is not an http(s) URL`,
-			'Open the Coze credential and enter the full address, e.g. https://api.coze.cn, or choose China or Global.',
-			args.itemIndex,
-		);
-	}
+	const baseUrl = cozeBaseUrl(this.getNode(), credentials, args.itemIndex);
 	const secrets = [credentials.accessToken as string];
 	const multipart = buildMultipart([
 		{ fieldName: 'file', fileName: args.fileName, contentType: args.contentType, data: args.data },
@@ -100,7 +112,7 @@ export async function cozeTranscribe(
 				if (!body) {
 					throw new CozeApiError(
 						response.statusCode,
-						`unexpected answer (HTTP ${response.statusCode}): ${response.body.toString('utf8').slice(0, 120)}`,
+						`unexpected answer (HTTP ${response.statusCode}): ${answerExcerpt(response.body.toString('utf8'), 120, secrets)}`,
 						logId,
 						response.statusCode,
 					);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { vendorApiError } from '../../shared/errors';
+import { answerExcerpt, vendorApiError } from '../../shared/errors';
 import { parseJsonBody, requestRaw, TransportError, withRetry } from '../../shared/transport';
 import { LEGACY_ASR_SIGNING_DOMAIN } from '../../shared/tencent/signing';
 
@@ -134,7 +134,7 @@ export async function submitLegacyAsrTask(
 			{
 				vendor: 'Tencent Cloud',
 				httpCode: answer.statusCode,
-				message: `Unexpected answer from the legacy ASR API (HTTP ${answer.statusCode}): ${answer.body.toString('utf8').slice(0, 200)}`,
+				message: `Unexpected answer from the legacy ASR API (HTTP ${answer.statusCode}): ${answerExcerpt(answer.body.toString('utf8'), 200)}`,
 			},
 			itemIndex,
 		);
@@ -158,7 +158,7 @@ export async function submitLegacyAsrTask(
 	if (parsed.requestId === undefined || parsed.requestId === null) {
 		throw vendorApiError(
 			ctx.getNode(),
-			{ vendor: 'Tencent Cloud ASR', code, message: `The answer has no requestId (task id): ${answer.body.toString('utf8').slice(0, 200)}` },
+			{ vendor: 'Tencent Cloud ASR', code, message: `The answer has no requestId (task id): ${answerExcerpt(answer.body.toString('utf8'), 200)}` },
 			itemIndex,
 		);
 	}

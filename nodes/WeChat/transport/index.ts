@@ -9,7 +9,7 @@ import type {
 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { redactSecrets, vendorApiError } from '../../shared/errors';
+import { answerExcerpt, redactSecrets, vendorApiError } from '../../shared/errors';
 import {
 	isTransientTransportError,
 	parseJsonBody,
@@ -67,6 +67,7 @@ export async function weChatApiRequest(this: IExecuteFunctions, request: WeChatR
 		},
 	});
 	let forceRefresh = tokenNeedsRefresh(credentials);
+	const refreshedUpFront = forceRefresh;
 	let refreshedAfterError = false;
 	try {
 		return await withRetry(
@@ -91,7 +92,7 @@ export async function weChatApiRequest(this: IExecuteFunctions, request: WeChatR
 					if (!body) {
 						throw new WeChatApiError(
 							-1,
-							`unexpected answer (HTTP ${response.statusCode}): ${response.body.toString('utf8').slice(0, 120)}`,
+							`unexpected answer (HTTP ${response.statusCode}): ${answerExcerpt(response.body.toString('utf8'), 120, secrets)}`,
 						);
 					}
 					const errcode = weChatErrcode(body);
@@ -108,7 +109,7 @@ export async function weChatApiRequest(this: IExecuteFunctions, request: WeChatR
 				(error instanceof WeChatApiError && error.errcode === -1) || isTransientTransportError(error),
 		);
 	} catch (error) {
-		if (refreshedAfterError || !secrets[1]) {
+		if (refreshedAfterError || refreshedUpFront) {
 			// a token fetched during this call is stored by n8n: hide it too
 			const latest = await this.getCredentials('weChatApi').catch(() => undefined);
 			if (typeof latest?.accessToken === 'string') secrets.push(latest.accessToken);

@@ -129,7 +129,7 @@ export async function fetchWeChatAccessToken(
 		}
 		if (!body || typeof body !== 'object') {
 			throw new Error(
-				`The WeChat token endpoint at ${baseUrl} did not answer with JSON: ${hide(String(answer).slice(0, 120))}. Check the Base URL of the credential.`,
+				`The WeChat token endpoint at ${baseUrl} did not answer with JSON: ${hide(String(answer)).slice(0, 120)}. Check the Base URL of the credential.`,
 			);
 		}
 		const errcode = weChatErrcode(body);

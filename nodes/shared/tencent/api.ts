@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { vendorApiError } from '../errors';
+import { answerExcerpt, vendorApiError } from '../errors';
 import {
 	isTransientTransportError,
 	parseJsonBody,
@@ -117,7 +117,7 @@ export async function tencentApiRequest(ctx: RequestContext, call: TencentCall):
 				if (!payload) {
 					throw new TencentApiError(
 						`HTTP ${response.statusCode}`,
-						`Unexpected answer from Tencent Cloud: ${response.body.toString('utf8').slice(0, 200)}`,
+						`Unexpected answer from Tencent Cloud: ${answerExcerpt(response.body.toString('utf8'), 200)}`,
 						undefined,
 					);
 				}

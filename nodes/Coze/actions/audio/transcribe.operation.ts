@@ -6,7 +6,7 @@ import { readBinaryAudio } from '../../../shared/binary';
 import { downloadAudio } from '../../../shared/download';
 import { formatBytes, inputError } from '../../../shared/errors';
 import { tryInspectMp3 } from '../../../shared/mp3';
-import { cozeTranscribe } from '../../transport';
+import { cozeBaseUrl, cozeTranscribe } from '../../transport';
 
 /** Coze's limits (seed 003 "文件大小"; vendor notes §2): 10 MB and under 30 minutes. */
 export const COZE_MAX_BYTES = 10 * 1024 * 1024;
@@ -92,6 +92,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const inputType = this.getNodeParameter('inputType', itemIndex) as 'binary' | 'url';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const node = this.getNode();
+	// a broken Base URL is reported before any audio is downloaded
+	cozeBaseUrl(node, await this.getCredentials('cozeApi'), itemIndex);
 	const audio =
 		inputType === 'url'
 			? await downloadAudio(this, String(this.getNodeParameter('audioUrl', itemIndex)).trim(), COZE_MAX_BYTES, itemIndex)

@@ -64,17 +64,22 @@ export interface VoiceInput {
 
 /**
  * Reads the audio of item `itemIndex` as Input Type says: the binary property (n8n's binary
- * helpers, every binary mode) or a download of Audio URL (at most {@link MAX_DOWNLOAD_BYTES}).
+ * helpers, every binary mode) or a download of Audio URL (at most `maxDownloadBytes`, default
+ * {@link MAX_DOWNLOAD_BYTES}; a larger file is not downloaded whole).
  * The WeChat format and size rules are checked afterwards by `checkWeChatAudio`.
  *
  * @throws NodeOperationError (item error) for a missing binary property, an invalid URL or a
  *   failed or oversized download.
  */
-export async function readVoiceInput(ctx: IExecuteFunctions, itemIndex: number): Promise<VoiceInput> {
+export async function readVoiceInput(ctx: IExecuteFunctions, itemIndex: number, maxDownloadBytes = MAX_DOWNLOAD_BYTES): Promise<VoiceInput> {
 	const inputType = ctx.getNodeParameter('inputType', itemIndex, 'binary') as string;
 	if (inputType === 'url') {
 		const url = String(ctx.getNodeParameter('audioUrl', itemIndex, '') ?? '').trim();
-		const audio = await downloadAudio(ctx, url, MAX_DOWNLOAD_BYTES, itemIndex);
+		const hint =
+			maxDownloadBytes < MAX_DOWNLOAD_BYTES
+				? 'WeChat takes at most 1 MB per upload. Use the Transcribe operation with "Split Long Audio" on, which cuts longer recordings at mp3 frame boundaries.'
+				: undefined;
+		const audio = await downloadAudio(ctx, url, maxDownloadBytes, itemIndex, hint);
 		return { data: audio.data, fileName: audio.fileName };
 	}
 	const audio = await readBinaryAudio(ctx, itemIndex, ctx.getNodeParameter('binaryPropertyName', itemIndex) as string);

@@ -82,7 +82,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const split = options.splitLongAudio !== false;
 	const pollIntervalMs = Number(options.pollIntervalMs ?? 1000);
 
-	const audio = await readVoiceInput(this, itemIndex);
+	const audio = await readVoiceInput(this, itemIndex, split ? undefined : WECHAT_MAX_VOICE_BYTES);
 	const info = checkWeChatAudio(this.getNode(), audio.data, itemIndex, split);
 	const pieces =
 		audio.data.length > WECHAT_MAX_VOICE_BYTES

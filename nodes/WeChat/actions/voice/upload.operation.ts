@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
-import { generateVoiceId, uploadVoice, type WeChatLanguage } from '../../transport/voice';
+import { generateVoiceId, uploadVoice, WECHAT_MAX_VOICE_BYTES, type WeChatLanguage } from '../../transport/voice';
 import { checkWeChatAudio } from './audioCheck';
 import { audioUrlProperty, binaryPropertyNameProperty, inputTypeProperty, languageProperty, readVoiceInput } from './common';
 
@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
-	const audio = await readVoiceInput(this, itemIndex);
+	const audio = await readVoiceInput(this, itemIndex, WECHAT_MAX_VOICE_BYTES);
 	const info = checkWeChatAudio(this.getNode(), audio.data, itemIndex, false);
 	const uploadedAt = await uploadVoice.call(this, { data: audio.data, voiceId, language, fileName: audio.fileName, itemIndex });
 	return {
