@@ -6,6 +6,7 @@ import { readBinaryAudio } from '../../../shared/binary';
 import { downloadAudio } from '../../../shared/download';
 import { formatBytes, inputError } from '../../../shared/errors';
 import { tryInspectMp3 } from '../../../shared/mp3';
+import { audioInputTypeProperty } from '../../../shared/properties';
 import { cozeBaseUrl, cozeTranscribe } from '../../transport';
 
 /** Coze's limits (seed 003 "文件大小"; vendor notes §2): 10 MB and under 30 minutes. */
@@ -30,16 +31,10 @@ const MIME_TYPES: Record<string, string> = {
 };
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Input Type',
-		name: 'inputType',
-		type: 'options',
-		options: [
-			{ name: 'Binary File', value: 'binary', description: 'Audio in a binary property of the input item' },
-			{ name: 'Audio URL', value: 'url', description: 'A public URL of the audio file (works when the node is an AI-agent tool)' },
-		],
-		default: 'binary',
-	},
+	audioInputTypeProperty(
+		'Audio in a binary property of the input item',
+		'A public URL of the audio file (works when the node is an AI-agent tool)',
+	),
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',

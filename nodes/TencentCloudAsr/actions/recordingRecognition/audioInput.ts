@@ -5,6 +5,7 @@ import { declaredAudioFormat, sniffAudioFormat } from '../../../shared/audioForm
 import { readBinaryAudio } from '../../../shared/binary';
 import { formatBytes, inputError, redactSecrets } from '../../../shared/errors';
 import { describeAudioFormat, inspectMp3, Mp3FormatError, type Mp3Info } from '../../../shared/mp3';
+import { audioInputTypeProperty } from '../../../shared/properties';
 
 /**
  * Largest raw audio accepted in a request body, in bytes: 5 MB = 5,242,880. CreateRecTask `Data`
@@ -53,24 +54,11 @@ export type AudioInput =
 
 /** Input Type, Audio URL and Input Binary Field: shared by every operation that sends audio. */
 export const audioInputProperties: INodeProperties[] = [
-	{
-		displayName: 'Input Type',
-		name: 'inputType',
-		type: 'options',
-		options: [
-			{
-				name: 'Audio URL',
-				value: 'url',
-				description: 'A public URL that Tencent downloads the audio from (up to 5 hours; works when the node is an AI-agent tool)',
-			},
-			{
-				name: 'Binary File',
-				value: 'binary',
-				description: 'Audio in a binary property of the input item, sent in the request (at most 5 MB)',
-			},
-		],
-		default: 'url',
-	},
+	audioInputTypeProperty(
+		'Audio in a binary property of the input item, sent in the request (at most 5 MB)',
+		'A public URL that Tencent downloads the audio from (up to 5 hours; works when the node is an AI-agent tool)',
+		'url',
+	),
 	{
 		displayName: 'Audio URL',
 		name: 'audioUrl',

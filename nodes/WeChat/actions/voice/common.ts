@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readBinaryAudio } from '../../../shared/binary';
 import { downloadAudio } from '../../../shared/download';
+import { audioInputTypeProperty } from '../../../shared/properties';
 
 /** `lang` options of both voice APIs (seeds 000/001). */
 export const languageProperty: INodeProperties = {
@@ -17,16 +18,10 @@ export const languageProperty: INodeProperties = {
 };
 
 /** Where the audio comes from: a binary property (default) or a URL (what AI agents can pass). */
-export const inputTypeProperty: INodeProperties = {
-	displayName: 'Input Type',
-	name: 'inputType',
-	type: 'options',
-	options: [
-		{ name: 'Binary File', value: 'binary', description: 'The mp3 in a binary property of the input item' },
-		{ name: 'Audio URL', value: 'url', description: 'An http(s) URL the node downloads the mp3 from (the form an AI agent can use)' },
-	],
-	default: 'binary',
-};
+export const inputTypeProperty: INodeProperties = audioInputTypeProperty(
+	'The mp3 in a binary property of the input item',
+	'An http(s) URL the node downloads the mp3 from (the form an AI agent can use)',
+);
 
 /** The audio URL, shown for Input Type "Audio URL". */
 export const audioUrlProperty: INodeProperties = {
