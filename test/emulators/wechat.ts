@@ -348,8 +348,10 @@ export interface WeChatEmulatorOptions {
 	/**
 	 * 'complete' (default): after the processing polls, one answer with the whole text.
 	 * 'partial': after the processing polls, the text in up to 3 incremental chunks.
+	 * 'official': the shape of the official document (seed 001), without `is_end`: `{"result":""}`
+	 * while processing, then `{"result":"<text>"}`.
 	 */
-	resultMode?: 'complete' | 'partial';
+	resultMode?: 'complete' | 'partial' | 'official';
 	/** How many query calls per upload answer "not ready" (`{"result":"","is_end":false}`) first; default 1. */
 	processingPolls?: number;
 	/** When true the clock moves only through `advanceClock`; default false (real time + advances). */
@@ -748,6 +750,7 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 				if (lang !== 'zh_CN' && lang !== 'en_US') return fail(40097, 'lang must be zh_CN or en_US');
 				if (lang !== voice.lang) return fail(40097, 'lang differs from the upload');
 				voice.polls++;
+				if (resultMode === 'official') return answer({ result: voice.polls <= processingPolls ? '' : voice.text });
 				if (voice.polls <= processingPolls) return answer({ result: '', is_end: false });
 				if (resultMode === 'complete') return answer({ result: voice.text, is_end: true });
 				const chunks = splitChunks(voice.text);

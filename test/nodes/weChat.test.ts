@@ -308,6 +308,14 @@ describe('WeChat node', () => {
 		expect(emulator.requests.filter((r) => r.api === 'query').length).toBeGreaterThan(2);
 	});
 
+	it("reads the official answer shape without is_end: the first non-empty result is the whole text", async () => {
+		await emulator.close();
+		emulator = await startWeChatEmulator({ appId: APP_ID, appSecret: APP_SECRET, transcripts, resultMode: 'official', processingPolls: 2 });
+		const [[item]] = await run({}).result();
+		expect(item.json).toMatchObject({ text: SPEECH_TEXT, complete: true });
+		expect(emulator.requests.filter((r) => r.api === 'query')).toHaveLength(3);
+	});
+
 	it('uploads and gets the result in two steps, with a given or generated voice id', async () => {
 		const upload = run({ operation: 'upload', voiceId: 'my_voice_1' });
 		const [[uploaded]] = await upload.result();
