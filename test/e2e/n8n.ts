@@ -380,7 +380,7 @@ async function doEnsureN8n(): Promise<N8nInstallation> {
 			}
 			if (!(await markerMatches(hostMarker, hostWanted))) {
 				const nodeBinDir = join(nodeDir, 'bin');
-				progress(`installing n8n@${N8N_VERSION} into ${hostDir} (cold install: ~6–10 min, ~3 GB)`);
+				progress(`installing n8n@${N8N_VERSION} into ${hostDir} (cold install: ~5 min, ~3 GB)`);
 				await rm(hostMarker, { force: true });
 				await mkdir(hostDir, { recursive: true });
 				await writeFile(
