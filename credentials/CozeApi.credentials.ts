@@ -7,7 +7,7 @@ import type {
 
 /**
  * Coze personal access token (or OAuth service token), sent as `Authorization: Bearer …`
- * (vendor notes §2). The same API paths work on the China and global hosts.
+ * (vendor notes §2). The same API paths work on the China and international hosts.
  */
 export class CozeApi implements ICredentialType {
 	name = 'cozeApi';
@@ -39,7 +39,7 @@ export class CozeApi implements ICredentialType {
 				{ name: 'Custom', value: 'custom' },
 			],
 			default: 'https://api.coze.cn',
-			description: 'coze.cn accounts use the China host, coze.com accounts the global one',
+			description: 'coze.cn accounts use the China host, coze.com accounts the international one',
 		},
 		{
 			displayName: 'Custom Base URL',

@@ -38,7 +38,7 @@ export class TencentCloudApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'AKIDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-			description: 'From the CAM console → Access Management → API Keys (console.cloud.tencent.com/cam/capi)',
+			description: 'On the Tencent Cloud website: Access Management (CAM) → API Keys',
 		},
 		{
 			displayName: 'SecretKey',
@@ -71,7 +71,7 @@ export class TencentCloudApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'ap-guangzhou',
-			description: 'Optional X-TC-Region. The ASR and Contact Center APIs used here do not require one.',
+			description: 'Optional X-TC-Region. The ASR and Contact Center APIs used here do not need one.',
 		},
 		{
 			displayName: 'Custom Endpoint',

@@ -136,7 +136,7 @@ export class WeChatApi implements ICredentialType {
 				properties: {
 					key: 'errcode',
 					value: 40164,
-					message: "WeChat error 40164: this server's IP address is not in the account's IP whitelist. Add it in the WeChat admin console.",
+					message: "WeChat error 40164: this server's IP address is not in the account's IP whitelist. Add it in the WeChat admin platform.",
 				},
 			},
 			{

@@ -29,16 +29,16 @@ export const LEGACY_ASR_ERRORS: Record<number, { message: string; hint?: string 
 	1015: { message: 'bucket is missing or invalid' },
 	1016: {
 		message: 'No free recognition quota is left',
-		hint: 'Buy a resource pack or turn on pay-as-you-go billing for speech recognition in the Tencent Cloud console.',
+		hint: 'Buy a resource pack or turn on pay-as-you-go billing for speech recognition in the Tencent Cloud website.',
 	},
 	1017: { message: 'A URL is longer than 2048 bytes', hint: 'Shorten the Audio URL or the Callback URL.' },
 	1018: { message: 'The file name is longer than 2048 bytes' },
 	1019: {
 		message: 'The App ID is not registered',
-		hint: 'Check the App ID of the Tencent Cloud credential (CAM console → API Keys) and that speech recognition is activated for the account.',
+		hint: 'Check the App ID of the Tencent Cloud credential (Tencent Cloud CAM → API Keys) and that speech recognition is activated for the account.',
 	},
 	1020: { message: 'App ID, project ID and template name do not match' },
-	1021: { message: 'Tencent failed to process the request (internal error)', hint: 'A temporary Tencent error. Try again later.' },
+	1021: { message: 'Tencent failed to handle the request (internal error)', hint: 'A temporary Tencent error. Try again later.' },
 	1022: { message: 'The signature is malformed', hint: 'Check the SecretKey of the Tencent Cloud credential.' },
 	1024: { message: 'The signature is valid for too long (expired − timestamp must be under 90 days)' },
 	1025: {
@@ -48,7 +48,7 @@ export const LEGACY_ASR_ERRORS: Record<number, { message: string; hint?: string 
 	1026: { message: 'The project ID in the signature is wrong' },
 	1027: {
 		message: 'The SecretId in the signature does not exist',
-		hint: 'Check the SecretId of the Tencent Cloud credential (CAM console → API Keys).',
+		hint: 'Check the SecretId of the Tencent Cloud credential (Tencent Cloud CAM → API Keys).',
 	},
 	1028: { message: 'The project ID in the signature does not match' },
 	1029: {
@@ -57,7 +57,7 @@ export const LEGACY_ASR_ERRORS: Record<number, { message: string; hint?: string 
 	},
 	1030: {
 		message: 'Signature verification failed',
-		hint: 'The SecretKey does not match the SecretId, or the App ID is wrong. Check the Tencent Cloud credential (CAM console → API Keys).',
+		hint: 'The SecretKey does not match the SecretId, or the App ID is wrong. Check the Tencent Cloud credential (Tencent Cloud CAM → API Keys).',
 	},
 	1032: { message: 'The audio data is too large (more than 5 MB)', hint: 'Use an Audio URL for larger recordings.' },
 	1034: { message: 'Unknown error', hint: 'Try again later.' },

@@ -17,7 +17,7 @@ const lastFinished = new Map<string, number>();
  * the next request cannot arrive earlier than `intervalMs` after the previous one did.
  *
  * The state is module-level, so it spans all items of an execution and concurrent executions of
- * the same n8n process (a queue per key serialises them). Waiting uses n8n's `sleep`.
+ * the same n8n instance (a queue per key serialises them). Waiting uses n8n's `sleep`.
  *
  * @param key identifies the rate-limit bucket (see {@link pacingKey}).
  * @param intervalMs minimum gap in milliseconds (default {@link UPLOAD_MIN_INTERVAL_MS}).

@@ -12,14 +12,14 @@ export const WECHAT_HINTS: Record<number, string> = {
 	[-1]: 'WeChat is busy. The node retried with back-off; try again in a few minutes.',
 	40001: 'The App Secret is wrong, or another system refreshed the access token of this App ID. Check the App Secret, and prefer the "Stable" token endpoint, whose tokens other systems cannot invalidate.',
 	40002: 'Invalid grant_type. This is a bug in the node; please report it.',
-	40013: 'The App ID is wrong. Copy it from the WeChat admin console (mp.weixin.qq.com → Settings and Development → Basic Configuration).',
+	40013: 'The App ID is wrong. Copy it from the WeChat admin platform (mp.weixin.qq.com → Settings and Development → Basic Configuration).',
 	40014: 'The access token was rejected. The node refreshed it once; if this persists check the App Secret.',
-	40125: 'The App Secret is wrong. Reset or copy it from the WeChat admin console (Settings and Development → Basic Configuration → AppSecret).',
-	40164: "The IP address of this n8n server is not in the account's IP whitelist. Add it in the WeChat admin console (Basic Configuration → IP Whitelist).",
+	40125: 'The App Secret is wrong. Reset or copy it from the WeChat admin platform (Settings and Development → Basic Configuration → AppSecret).',
+	40164: "The IP address of this n8n server is not in the account's IP whitelist. Add it in the WeChat admin platform (Basic Configuration → IP Whitelist).",
 	40010: 'WeChat rejected the voice size: the file must be an mp3 of at most 1 MB (1,048,576 bytes).',
 	41001: 'The access token is missing. Check the WeChat credential.',
 	42001: 'The access token expired. The node refreshed it once; if this persists check the App Secret.',
-	45009: 'The daily API quota of this App ID is used up. Use the "Stable" token endpoint (its own quota) and wait until tomorrow, or reset the quota in the WeChat admin console.',
+	45009: 'The daily API quota of this App ID is used up. Use the "Stable" token endpoint (its own quota) and wait until tomorrow, or reset the quota in the WeChat admin platform.',
 	45011: 'Too many calls per minute. Wait a minute and try again.',
 };
 

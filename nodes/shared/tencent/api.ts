@@ -26,9 +26,9 @@ export const TENCENT_UINT64_FIELDS = ['TaskId'];
 
 /** What to do about common Tencent Cloud error codes (vendor notes §3, seed 002 §6). */
 const HINTS: Record<string, string> = {
-	'AuthFailure.SignatureFailure': 'The SecretKey does not match the SecretId. Check both in the Tencent Cloud credential (CAM console → API Keys).',
-	'AuthFailure.SecretIdNotFound': 'The SecretId does not exist or was disabled. Check it in the Tencent Cloud credential (CAM console → API Keys).',
-	'AuthFailure.InvalidSecretId': 'The SecretId is malformed. Copy it again from the CAM console → API Keys.',
+	'AuthFailure.SignatureFailure': 'The SecretKey does not match the SecretId. Check both in the Tencent Cloud credential (Tencent Cloud CAM → API Keys).',
+	'AuthFailure.SecretIdNotFound': 'The SecretId does not exist or was disabled. Check it in the Tencent Cloud credential (Tencent Cloud CAM → API Keys).',
+	'AuthFailure.InvalidSecretId': 'The SecretId is malformed. Copy it again from the Tencent Cloud CAM → API Keys.',
 	'AuthFailure.SignatureExpire': "The request's timestamp is more than 5 minutes away from Tencent's clock. Synchronise the clock of the machine running n8n (NTP).",
 	'AuthFailure.TokenFailure': 'The Session Token is wrong or expired. Refresh the temporary credentials, or clear the Session Token for a permanent key.',
 	'AuthFailure.InvalidAuthorization': 'The Authorization header was malformed. If a proxy rewrites requests, let it pass them unchanged.',
@@ -184,7 +184,7 @@ export function toTencentNodeError(
 			{
 				vendor: 'Tencent Cloud',
 				message: error.message,
-				hint: 'Check the SecretId, SecretKey and Session Token of the Tencent Cloud credential (CAM console → API Keys).',
+				hint: 'Check the SecretId, SecretKey and Session Token of the Tencent Cloud credential (Tencent Cloud CAM → API Keys).',
 			},
 			call.itemIndex,
 		);

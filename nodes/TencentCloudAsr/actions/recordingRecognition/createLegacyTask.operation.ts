@@ -89,12 +89,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw inputError(
 			node,
 			'The Tencent Cloud credential has no App ID',
-			'The legacy API needs your account\'s App ID (a number shown on the CAM console → API Keys page). Add it to the credential, or use Create Task, which does not need it.',
+			'The legacy API needs your account\'s App ID (a number shown on the Tencent Cloud CAM → API Keys page). Add it to the credential, or use Create Task, which does not need it.',
 			itemIndex,
 		);
 	}
 	if (!/^\d+$/.test(appId)) {
-		throw inputError(node, `The App ID "${appId}" of the Tencent Cloud credential is not a number`, 'Copy the numeric App ID from the CAM console → API Keys page.', itemIndex);
+		throw inputError(node, `The App ID "${appId}" of the Tencent Cloud credential is not a number`, 'Copy the numeric App ID from the Tencent Cloud CAM → API Keys page.', itemIndex);
 	}
 	const callbackUrl = checkHttpUrl(this, this.getNodeParameter('callbackUrl', itemIndex), 'Callback URL', itemIndex, LEGACY_MAX_URL_BYTES);
 	const engine = String(this.getNodeParameter('legacyEngineModelType', itemIndex) ?? '');

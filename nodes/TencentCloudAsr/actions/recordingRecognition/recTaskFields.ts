@@ -148,7 +148,7 @@ export const recTaskProperties: INodeProperties[] = [
 				name: 'hotwordId',
 				type: 'string',
 				default: '',
-				description: 'ID of a hotword list made in the console (HotwordId). Without it the default list applies.',
+				description: 'ID of a hotword list made on the Tencent Cloud website (HotwordId). Without it the default list applies.',
 			},
 			{
 				displayName: 'Hotword List',

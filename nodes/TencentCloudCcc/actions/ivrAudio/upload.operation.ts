@@ -32,7 +32,7 @@ const properties: INodeProperties[] = [
 		default: 0,
 		required: true,
 		placeholder: '1400000000',
-		description: 'ID of the Contact Center application (Tencent Cloud console → Contact Center → the application\'s SdkAppId)',
+		description: 'ID of the Contact Center application (Tencent Cloud website → Contact Center → the application\'s SdkAppId)',
 	},
 	{
 		displayName: 'Custom File Name',
@@ -106,7 +106,7 @@ function readEntry(ctx: IExecuteFunctions, itemIndex: number): UploadEntry {
 		throw inputError(
 			node,
 			`"${String(rawSdkAppId)}" is not a valid SdkAppId`,
-			'Enter the numeric SdkAppId of the Contact Center application (console → Contact Center).',
+			'Enter the numeric SdkAppId of the Contact Center application (Tencent Cloud website → Contact Center).',
 			itemIndex,
 		);
 	}
@@ -235,7 +235,7 @@ function noteUploaded<E extends NodeApiError | NodeOperationError>(
  *    continue-on-fail an invalid item stops the node before any request is sent.
  * 2. Valid items are grouped ({@link groupIntoRequests}) and sent one request at a time, at most
  *    one request per second per credential, hence per credential and SdkAppId ({@link runPaced}),
- *    across items and executions of this process. `RequestLimitExceeded` is waited out and retried (a refused call
+ *    across items and executions of this n8n instance. `RequestLimitExceeded` is waited out and retried (a refused call
  *    did nothing); a connection broken after sending is NOT resent (the upload may have happened),
  *    and the error says so.
  * 3. Each input item gets one output item, paired: the file's `AudioFileInfo` plus `statusText`
