@@ -73,7 +73,7 @@ export async function downloadAudio(
 		throw inputError(ctx.getNode(), `"${redactSecrets(url)}" is not a valid URL`, 'Enter a full http:// or https:// address of the audio file.', itemIndex);
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		throw inputError(ctx.getNode(), `Only http and https audio URLs are supported, not ${parsed.protocol}`, undefined, itemIndex);
+		throw inputError(ctx.getNode(), `Only http and https audio URLs are supported, not ${parsed.protocol}`, 'Publish the file on a web server or object storage (e.g. Tencent Cloud COS) and use its https:// address, or pass the audio as binary data.', itemIndex);
 	}
 	const shownUrl = showUrl(parsed);
 	let response: IN8nHttpFullResponse;
@@ -126,7 +126,7 @@ export async function downloadAudio(
 	}
 	if (data === undefined) throw tooLarge('larger');
 	if (data.length === 0) {
-		throw inputError(ctx.getNode(), `The audio at ${shownUrl} is empty`, undefined, itemIndex);
+		throw inputError(ctx.getNode(), `The audio at ${shownUrl} is empty`, 'Check that the URL points at the audio file itself and that the file was uploaded completely.', itemIndex);
 	}
 	const lastSegment = parsed.pathname.split('/').pop() ?? '';
 	let fileName: string;

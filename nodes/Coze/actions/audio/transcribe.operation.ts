@@ -95,7 +95,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			: await readBinaryAudio(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex) as string);
 
 	if (audio.data.length === 0) {
-		throw inputError(node, 'The audio file is empty (0 bytes)', undefined, itemIndex);
+		throw inputError(node, 'The audio file is empty (0 bytes)', 'Check the node that produced the binary data or the audio URL.', itemIndex);
 	}
 	if (audio.data.length > COZE_MAX_BYTES) {
 		throw inputError(
