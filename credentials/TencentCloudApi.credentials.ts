@@ -11,6 +11,7 @@ import type {
 
 import { signTencentRequest, toTencentCredentials } from '../nodes/shared/tencent/authenticate';
 import { TENCENT_SERVICES } from '../nodes/shared/tencent/api';
+import { parseJsonBody } from '../nodes/shared/transport';
 
 /** Auth errors that mean the key itself is wrong (vendor notes §3). Other codes prove the signature was accepted. */
 const KEY_REJECTED = /^AuthFailure\.(SignatureFailure|SecretIdNotFound|InvalidSecretId|SignatureExpire|TokenFailure|InvalidAuthorization|MFAFailure)/;
@@ -120,12 +121,7 @@ export class TencentCloudApi implements ICredentialType {
 			ignoreHttpStatusErrors: true,
 			returnFullResponse: true,
 		})) as { statusCode?: number; body?: unknown };
-		let parsed: IDataObject | undefined;
-		try {
-			parsed = (typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body) as IDataObject;
-		} catch {
-			parsed = undefined;
-		}
+		const parsed = typeof answer.body === 'string' ? parseJsonBody(answer.body) : (answer.body as IDataObject | undefined);
 		if (!parsed || typeof parsed.Response !== 'object' || parsed.Response === null) {
 			const status = Number(answer.statusCode);
 			const notServed = [404, 405, 501].includes(status) || (status >= 200 && status < 300);

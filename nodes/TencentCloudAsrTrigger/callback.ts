@@ -145,15 +145,14 @@ export function parseCallbackForm(body: Buffer | string, encoding: CallbackTextE
 	// for legacy callbacks, whose text is in the task's res_text_format.
 	const valueEncoding: CallbackTextEncoding = pairs.some((pair) => pair.key === 'resultDetail') ? 'utf-8' : encoding;
 	const fields: Record<string, string> = {};
-	for (const { key: name, rawValue } of pairs) {
-		const key = { value: name };
-		const value = decodeComponent(rawValue, `the value of "${name}"`, valueEncoding);
+	for (const { key, rawValue } of pairs) {
+		const value = decodeComponent(rawValue, `the value of "${key}"`, valueEncoding);
 		if (!value.ok) return value;
-		if (!key.value) return rejectCallback(400, REJECTION_CODES.malformedBody, 'Malformed body: a field has no name');
-		if (Object.hasOwn(fields, key.value)) {
-			return rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: the field "${key.value}" appears more than once`);
+		if (!key) return rejectCallback(400, REJECTION_CODES.malformedBody, 'Malformed body: a field has no name');
+		if (Object.hasOwn(fields, key)) {
+			return rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: the field "${key}" appears more than once`);
 		}
-		fields[key.value] = value.value;
+		fields[key] = value.value;
 	}
 	return { ok: true, value: fields };
 }
