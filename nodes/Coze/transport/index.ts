@@ -82,11 +82,19 @@ export function cozeBaseUrl(node: INode, credentials: ICredentialDataDecryptedOb
  */
 export async function cozeTranscribe(
 	this: IExecuteFunctions,
-	args: { data: Buffer; fileName: string; contentType: string; itemIndex: number },
+	args: {
+		/** From {@link cozeBaseUrl}. */
+		baseUrl: string;
+		/** The credential's token: only to redact it from messages (the credential sends it). */
+		accessToken: string;
+		data: Buffer;
+		fileName: string;
+		contentType: string;
+		itemIndex: number;
+	},
 ): Promise<{ text: string; logId: string }> {
-	const credentials = await this.getCredentials('cozeApi');
-	const baseUrl = cozeBaseUrl(this.getNode(), credentials, args.itemIndex);
-	const secrets = [credentials.accessToken as string];
+	const { baseUrl } = args;
+	const secrets = [args.accessToken];
 	const multipart = buildMultipart([
 		{ fieldName: 'file', fileName: args.fileName, contentType: args.contentType, data: args.data },
 	]);

@@ -2,11 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { declaredAudioFormat, sniffAudioFormat } from '../../../shared/audioFormat';
-import { readBinaryAudio } from '../../../shared/binary';
-import { downloadAudio } from '../../../shared/download';
+import { audioInputProperties, inspectMp3Input, readInputAudio } from '../../../shared/audioInput';
 import { formatBytes, inputError } from '../../../shared/errors';
-import { tryInspectMp3 } from '../../../shared/mp3';
-import { audioInputTypeProperty } from '../../../shared/properties';
 import { cozeBaseUrl, cozeTranscribe } from '../../transport';
 
 /** Coze's limits (seed 003 "文件大小"; vendor notes §2): 10 MB and under 30 minutes. */
@@ -31,30 +28,14 @@ const MIME_TYPES: Record<string, string> = {
 };
 
 const properties: INodeProperties[] = [
-	audioInputTypeProperty(
-		'Audio in a binary property of the input item',
-		'A public URL of the audio file (works when the node is an AI-agent tool)',
-	),
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		displayOptions: { show: { inputType: ['binary'] } },
-		hint: 'The name of the input binary field holding the audio',
-		description: 'Binary property with the audio: opus, ogg, mp3, wav, m4a, mp4, pcm, raw, spx, aac or amr; at most 10 MB and under 30 minutes',
-	},
-	{
-		displayName: 'Audio URL',
-		name: 'audioUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/recording.mp3',
-		displayOptions: { show: { inputType: ['url'] } },
-		description: 'Public http(s) URL of the audio file; n8n downloads it and uploads it to Coze',
-	},
+	...audioInputProperties({
+		binaryChoice: 'Audio in a binary property of the input item',
+		urlChoice: 'A public URL of the audio file (works when the node is an AI-agent tool)',
+		binaryField: 'Binary property with the audio: opus, ogg, mp3, wav, m4a, mp4, pcm, raw, spx, aac or amr; at most 10 MB and under 30 minutes',
+		binaryFieldHint: 'The name of the input binary field holding the audio',
+		urlField: 'Public http(s) URL of the audio file; n8n downloads it and uploads it to Coze',
+		urlPlaceholder: 'https://example.com/recording.mp3',
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -84,15 +65,12 @@ export const description = updateDisplayOptions({ show: { resource: ['audio'], o
  * Output: `{ text, logId, fileName, format, bytes, durationSeconds? }`.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const inputType = this.getNodeParameter('inputType', itemIndex) as 'binary' | 'url';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const node = this.getNode();
 	// a broken Base URL is reported before any audio is downloaded
-	cozeBaseUrl(node, await this.getCredentials('cozeApi'), itemIndex);
-	const audio =
-		inputType === 'url'
-			? await downloadAudio(this, String(this.getNodeParameter('audioUrl', itemIndex)).trim(), COZE_MAX_BYTES, itemIndex)
-			: await readBinaryAudio(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex) as string);
+	const credentials = await this.getCredentials('cozeApi');
+	const baseUrl = cozeBaseUrl(node, credentials, itemIndex);
+	const audio = await readInputAudio(this, itemIndex, COZE_MAX_BYTES);
 
 	if (audio.data.length === 0) {
 		throw inputError(node, 'The audio file is empty (0 bytes)', 'Check the node that produced the binary data or the audio URL.', itemIndex);
@@ -130,10 +108,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	let durationSeconds: number | undefined;
 	if (format === 'mp3') {
-		const info = tryInspectMp3(audio.data);
-		if (!info) {
-			throw inputError(node, 'The file is not a valid mp3', 'No MPEG audio frames were found in it.', itemIndex);
-		}
+		const info = inspectMp3Input(node, audio.data, itemIndex, 'The file is not a valid mp3', 'Convert it, e.g. `ffmpeg -i input output.mp3`.');
 		durationSeconds = info.durationSeconds;
 		if (durationSeconds >= COZE_MAX_SECONDS) {
 			throw inputError(
@@ -147,6 +122,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const baseName = (overrideName || audio.fileName || 'audio').replace(/\.[A-Za-z0-9]+$/, '') || 'audio';
 	const fileName = `${baseName}.${format}`;
 	const result = await cozeTranscribe.call(this, {
+		baseUrl,
+		accessToken: String(credentials.accessToken ?? ''),
 		data: audio.data,
 		fileName,
 		contentType: MIME_TYPES[format] ?? 'application/octet-stream',

@@ -5,7 +5,7 @@ import { declaredAudioFormat, sniffAudioFormat } from '../../../shared/audioForm
 import { readBinaryAudio } from '../../../shared/binary';
 import { formatBytes, inputError, redactSecrets } from '../../../shared/errors';
 import { describeAudioFormat, inspectMp3, Mp3FormatError, type Mp3Info } from '../../../shared/mp3';
-import { audioInputTypeProperty } from '../../../shared/properties';
+import { audioInputProperties as sharedAudioInputProperties, inspectMp3Input } from '../../../shared/audioInput';
 
 /**
  * Largest raw audio accepted in a request body, in bytes: 5 MB = 5,242,880. CreateRecTask `Data`
@@ -52,34 +52,16 @@ export type AudioInput =
 			mp3?: Mp3Info;
 	  };
 
-/** Input Type, Audio URL and Input Binary Field: shared by every operation that sends audio. */
-export const audioInputProperties: INodeProperties[] = [
-	audioInputTypeProperty(
-		'Audio in a binary property of the input item, sent in the request (at most 5 MB)',
-		'A public URL that Tencent downloads the audio from (up to 5 hours; works when the node is an AI-agent tool)',
-		'url',
-	),
-	{
-		displayName: 'Audio URL',
-		name: 'audioUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://bucket.cos.ap-guangzhou.myqcloud.com/calls/recording.wav',
-		displayOptions: { show: { inputType: ['url'] } },
-		description: 'Public http(s) URL of the recording; Tencent downloads it, so it must be reachable from the internet',
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		displayOptions: { show: { inputType: ['binary'] } },
-		hint: 'The name of the input binary field holding the audio',
-		description: 'Binary property with the audio (wav, mp3, m4a, flac, ogg-opus, amr, aac …), at most 5 MB',
-	},
-];
+/** Input Type, Input Binary Field and Audio URL: shared by every operation that sends audio. */
+export const audioInputProperties: INodeProperties[] = sharedAudioInputProperties({
+	binaryChoice: 'Audio in a binary property of the input item, sent in the request (at most 5 MB)',
+	urlChoice: 'A public URL that Tencent downloads the audio from (up to 5 hours; works when the node is an AI-agent tool)',
+	binaryField: 'Binary property with the audio (wav, mp3, m4a, flac, ogg-opus, amr, aac …), at most 5 MB',
+	binaryFieldHint: 'The name of the input binary field holding the audio',
+	urlField: 'Public http(s) URL of the recording; Tencent downloads it, so it must be reachable from the internet',
+	urlPlaceholder: 'https://bucket.cos.ap-guangzhou.myqcloud.com/calls/recording.wav',
+	defaultType: 'url',
+});
 
 /**
  * Checks that `url` is an absolute http(s) URL (and, for the legacy API, shorter than 2048
@@ -185,19 +167,13 @@ export async function readAudioInput(
 	}
 	let mp3: Mp3Info | undefined;
 	if (format === 'mp3') {
-		try {
-			mp3 = inspectMp3(audio.data);
-		} catch (error) {
-			if (!(error instanceof Mp3FormatError)) {
-				throw new NodeOperationError(node, error as Error, { itemIndex });
-			}
-			throw inputError(
-				node,
-				`The file "${audio.fileName || propertyName}" looks like mp3 but is not: ${error.message}`,
-				'Check that the file is a complete mp3 recording, or convert it: ffmpeg -i input -ar 16000 -ac 1 output.mp3',
-				itemIndex,
-			);
-		}
+		mp3 = inspectMp3Input(
+			node,
+			audio.data,
+			itemIndex,
+			`The file "${audio.fileName || propertyName}" looks like mp3 but is not`,
+			'Check that the file is a complete mp3 recording, or convert it: ffmpeg -i input -ar 16000 -ac 1 output.mp3',
+		);
 		const limit = MAX_AUDIO_SECONDS[target];
 		if (mp3.durationSeconds > limit) {
 			throw inputError(

@@ -1,9 +1,9 @@
 import type { INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { sniffAudioFormat } from '../../../shared/audioFormat';
 import { formatBytes, inputError } from '../../../shared/errors';
-import { describeAudioFormat, inspectMp3, Mp3FormatError, type Mp3Info } from '../../../shared/mp3';
+import { inspectMp3Input } from '../../../shared/audioInput';
+import { describeAudioFormat, tryInspectMp3, type Mp3Info } from '../../../shared/mp3';
 import { WECHAT_MAX_VOICE_BYTES } from '../../transport/voice';
 
 /** The conversion recipe shown with every format error (issue 4). */
@@ -30,24 +30,14 @@ export function checkWeChatAudio(
 	if (data.length === 0) {
 		throw inputError(node, 'The audio file is empty (0 bytes)', 'Check the node that produced the binary data.', itemIndex);
 	}
-	let info: Mp3Info | undefined;
-	let failure: unknown;
-	try {
-		info = inspectMp3(data);
-	} catch (error) {
-		failure = error;
-	}
+	let info = tryInspectMp3(data);
 	if (!info) {
-		if (!(failure instanceof Mp3FormatError)) throw new NodeOperationError(node, failure as Error, { itemIndex });
 		const sniffed = sniffAudioFormat(data);
-		const found = sniffed && sniffed !== 'mp3' ? `${sniffed.toUpperCase()} audio` : 'not a valid mp3 file';
-		const reason = `${failure.message.charAt(0).toUpperCase()}${failure.message.slice(1)}. `;
-		throw inputError(
-			node,
-			`WeChat accepts only mp3 audio, but this file is ${found}`,
-			`${sniffed && sniffed !== 'mp3' ? '' : reason}${WECHAT_CONVERT_HINT}`,
-			itemIndex,
-		);
+		if (sniffed && sniffed !== 'mp3') {
+			throw inputError(node, `WeChat accepts only mp3 audio, but this file is ${sniffed.toUpperCase()} audio`, WECHAT_CONVERT_HINT, itemIndex);
+		}
+		// throws, with the mp3 module's reason
+		info = inspectMp3Input(node, data, itemIndex, 'WeChat accepts only mp3 audio, but this file is not a valid mp3 file', WECHAT_CONVERT_HINT);
 	}
 	if (info.sampleRate !== 16000 || info.channels !== 1) {
 		throw inputError(

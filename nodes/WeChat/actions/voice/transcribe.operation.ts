@@ -11,12 +11,10 @@ import {
 	type WeChatLanguage,
 } from '../../transport/voice';
 import { checkWeChatAudio } from './audioCheck';
-import { audioUrlProperty, binaryPropertyNameProperty, inputTypeProperty, languageProperty, readVoiceInput } from './common';
+import { languageProperty, readVoiceInput, voiceInputProperties } from './common';
 
 const properties: INodeProperties[] = [
-	inputTypeProperty,
-	binaryPropertyNameProperty,
-	audioUrlProperty,
+	...voiceInputProperties,
 	languageProperty,
 	{
 		displayName: 'Options',

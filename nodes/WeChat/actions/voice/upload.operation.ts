@@ -4,12 +4,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { inputError } from '../../../shared/errors';
 import { generateVoiceId, uploadVoice, WECHAT_MAX_VOICE_BYTES, type WeChatLanguage } from '../../transport/voice';
 import { checkWeChatAudio } from './audioCheck';
-import { audioUrlProperty, binaryPropertyNameProperty, inputTypeProperty, languageProperty, readVoiceInput } from './common';
+import { languageProperty, readVoiceInput, voiceInputProperties } from './common';
 
 const properties: INodeProperties[] = [
-	inputTypeProperty,
-	binaryPropertyNameProperty,
-	audioUrlProperty,
+	...voiceInputProperties,
 	languageProperty,
 	{
 		displayName: 'Voice ID',
