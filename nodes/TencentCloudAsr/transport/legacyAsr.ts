@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { answerExcerpt, vendorApiError } from '../../shared/errors';
 import { parseJsonBody, requestRaw, TransportError, withRetry } from '../../shared/transport';
 import { LEGACY_ASR_SIGNING_DOMAIN } from '../../shared/tencent/signing';
+import { toTencentNodeError } from '../../shared/tencent/api';
 
 /**
  * The legacy recording-file API's request error codes (seed 004 §4.1) in English: what went
@@ -108,24 +108,13 @@ export async function submitLegacyAsrTask(
 			{ maxAttempts: 3 },
 		);
 	} catch (error) {
-		if (error instanceof TransportError) {
-			const credentialProblem = error.name === 'CredentialError';
-			throw vendorApiError(
-				ctx.getNode(),
-				{
-					vendor: 'Tencent Cloud',
-					code: error.code,
-					message: error.message,
-					hint: credentialProblem
-						? 'Check the SecretId, SecretKey and Session Token of the Tencent Cloud credential.'
-						: error.mayHaveReachedServer
-							? 'The connection broke after the task was sent, so Tencent may have accepted it. It was NOT resent; wait for the callback before submitting again.'
-							: 'Check the network path from n8n to aai.qcloud.com (or the custom endpoint of the credential).',
-				},
-				itemIndex,
-			);
-		}
-		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+		throw toTencentNodeError(ctx, error, {
+			action: 'the legacy ASR task',
+			idempotent: false,
+			itemIndex,
+			unsureHint: 'wait for the callback before submitting again.',
+			host: LEGACY_ASR_SIGNING_DOMAIN,
+		});
 	}
 	const parsed = parseJsonBody(answer.body, ['requestId']);
 	if (!parsed || parsed.code === undefined) {

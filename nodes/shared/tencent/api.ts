@@ -160,7 +160,12 @@ export async function tencentApiRequest(ctx: RequestContext, call: TencentCall):
 export function toTencentNodeError(
 	ctx: RequestContext,
 	error: unknown,
-	call: Pick<TencentCall, 'action' | 'idempotent' | 'itemIndex'>,
+	call: Pick<TencentCall, 'action' | 'idempotent' | 'itemIndex'> & {
+		/** What to check after a sent-but-unanswered non-idempotent call (default: the call's result). */
+		unsureHint?: string;
+		/** Which host to check the network path to (default: Tencent Cloud). */
+		host?: string;
+	},
 ): NodeApiError | NodeOperationError {
 	if (error instanceof TencentApiError) {
 		return vendorApiError(
@@ -198,8 +203,10 @@ export function toTencentNodeError(
 				code: error.code,
 				message: error.message,
 				hint: unsure
-					? `The connection broke after ${call.action} was sent, so Tencent may have accepted it. It was NOT resent; check the result (for IVR audio: the Get Many operation) before trying again.`
-					: 'Check the network path from n8n to Tencent Cloud (or the custom endpoint of the credential).',
+					? `The connection broke after ${call.action} was sent, so Tencent may have accepted it. It was NOT resent; ${
+							call.unsureHint ?? 'check the result (for IVR audio: the Get Many operation) before trying again.'
+						}`
+					: `Check the network path from n8n to ${call.host ?? 'Tencent Cloud'} (or the custom endpoint of the credential).`,
 			},
 			call.itemIndex,
 		);
