@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { declaredAudioFormat, sniffAudioFormat } from '../../../shared/audioFormat';
 import { readBinaryAudio } from '../../../shared/binary';
 import { formatBytes, inputError, redactSecrets } from '../../../shared/errors';
-import { describeAudioFormat, inspectMp3, Mp3FormatError, type Mp3Info } from '../../../shared/mp3';
+import { describeAudioFormat, type Mp3Info } from '../../../shared/mp3';
 import { audioInputProperties as sharedAudioInputProperties, inspectMp3Input } from '../../../shared/audioInput';
 
 /**
