@@ -31,6 +31,8 @@ export class TransportError extends Error {
 		message: string,
 		readonly code: string | undefined,
 		readonly mayHaveReachedServer: boolean,
+		/** HTTP status of the answer, when one arrived. */
+		readonly httpStatus?: number,
 	) {
 		super(message);
 		this.name = 'TransportError';
@@ -142,7 +144,7 @@ export function toTransportError(error: unknown, secrets: Array<string | undefin
 	const code = findErrorCode(error);
 	const rawMessage = error instanceof Error ? error.message : String(error);
 	if (status !== undefined) {
-		return new TransportError(redactSecrets(rawMessage, secrets), code, true);
+		return new TransportError(redactSecrets(rawMessage, secrets), code, true, status);
 	}
 	if (code === undefined && !/socket hang up|ECONNRESET|ETIMEDOUT|ECONNREFUSED|ECONNABORTED/.test(rawMessage)) {
 		const credentialError = new TransportError(redactSecrets(rawMessage, secrets), undefined, false);

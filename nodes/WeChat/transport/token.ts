@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { answerExcerpt } from '../../shared/errors';
+import { isTransientTransportError, parseJsonBody, toTransportError, TransportError, withRetry } from '../../shared/transport';
 
 /** Default WeChat API host (other official hosts: api2, sh.api, sz.api, hk.api .weixin.qq.com). */
 export const WECHAT_DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
@@ -51,25 +52,22 @@ export function weChatBaseUrl(credentials: ICredentialDataDecryptedObject): stri
 	return base.replace(/\/+$/, '');
 }
 
-/** Attempts of one token fetch: WeChat busy (-1), HTTP 5xx or a broken connection are retried. */
+/** Attempts of one token fetch: WeChat busy (-1), HTTP 5xx / 429 or a broken connection are retried. */
 const TOKEN_FETCH_ATTEMPTS = 3;
 
-/** Wait before a token fetch retry, in milliseconds (doubled each time). */
-const TOKEN_RETRY_DELAY_MS = 500;
-
-/** True for a failed token request worth another try: HTTP 5xx / 429 or a connection error. */
-function isTransientFetchFailure(error: unknown): boolean {
-	const status = (error as { response?: { status?: number }; httpCode?: string } | undefined)?.response?.status;
-	if (typeof status === 'number') return status >= 500 || status === 429;
-	const text = `${(error as { code?: string } | undefined)?.code ?? ''} ${error instanceof Error ? error.message : String(error)}`;
-	return /ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|EAI_AGAIN|socket hang up|UND_ERR_SOCKET/.test(text);
+/** True for a failed token request worth another try (see {@link TOKEN_FETCH_ATTEMPTS}). */
+function isRetryableTokenFailure(error: unknown): boolean {
+	if (error instanceof WeChatApiError) return error.errcode === -1;
+	if (!(error instanceof TransportError)) return false;
+	const status = error.httpStatus ?? 0;
+	return status >= 500 || status === 429 || isTransientTransportError(error);
 }
 
 /**
  * Fetches an access_token (the credential's `preAuthentication`): `POST /cgi-bin/stable_token`
  * (default; tokens other systems cannot invalidate) or `GET /cgi-bin/token` (classic), vendor
- * notes §1. WeChat's errcode -1 (busy), HTTP 5xx / 429 and broken connections are retried up to
- * 3 attempts in all, 0.5 s then 1 s apart.
+ * notes §1. WeChat's errcode -1 (busy), HTTP 5xx / 429 and broken connections are retried
+ * (shared `withRetry`: 3 attempts in all, 0.5 s then 1 s apart).
  *
  * @returns the token and its expiry stamp in epoch milliseconds (time of the request +
  *   `expires_in` seconds).
@@ -89,58 +87,56 @@ export async function fetchWeChatAccessToken(
 		throw new Error('Enter both the App ID and the App Secret of the WeChat account.');
 	}
 	const baseUrl = weChatBaseUrl(credentials);
-	const hide = (text: string) => text.split(appSecret).join('***').replace(/secret=[^&\s]*/gi, 'secret=***');
-	for (let attempt = 1; ; attempt++) {
-		const requestedAt = Date.now();
-		let answer: unknown;
-		let failure: unknown;
-		try {
-			answer =
-				credentials.tokenEndpoint === 'classic'
-					? await this.helpers.httpRequest({
-							method: 'GET',
-							url: `${baseUrl}/cgi-bin/token`,
-							qs: { grant_type: 'client_credential', appid: appId, secret: appSecret },
-							json: true,
-						})
-					: await this.helpers.httpRequest({
-							method: 'POST',
-							url: `${baseUrl}/cgi-bin/stable_token`,
-							body: { grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: false },
-							json: true,
-						});
-		} catch (error) {
-			failure = error;
-		}
-		const last = attempt >= TOKEN_FETCH_ATTEMPTS;
-		if (failure !== undefined) {
-			if (!last && isTransientFetchFailure(failure)) {
-				await sleep(TOKEN_RETRY_DELAY_MS * 2 ** (attempt - 1));
-				continue;
-			}
-			const reason = failure instanceof Error ? failure.message : String(failure);
-			throw new Error(`Could not reach the WeChat token endpoint at ${baseUrl}: ${hide(reason)}`);
-		}
-		let body: IDataObject | undefined;
-		try {
-			body = (typeof answer === 'string' ? JSON.parse(answer) : answer) as IDataObject;
-		} catch {
-			body = undefined;
-		}
-		if (!body || typeof body !== 'object') {
-			throw new Error(
-				`The WeChat token endpoint at ${baseUrl} did not answer with JSON: ${hide(String(answer)).slice(0, 120)}. Check the Base URL of the credential.`,
-			);
-		}
-		const errcode = weChatErrcode(body);
-		if (errcode === -1 && !last) {
-			await sleep(TOKEN_RETRY_DELAY_MS * 2 ** (attempt - 1));
-			continue;
-		}
-		if (errcode !== 0 || typeof body.access_token !== 'string' || !body.access_token) {
-			throw new WeChatApiError(errcode || -1, String(body.errmsg ?? 'no access_token in the answer'));
-		}
-		const expiresIn = Number(body.expires_in ?? 7200);
-		return { accessToken: body.access_token, expiresAt: requestedAt + expiresIn * 1000 };
+	let requestedAt = 0;
+	let body: IDataObject | undefined;
+	let failure: unknown;
+	try {
+		body = await withRetry(
+			{},
+			async () => {
+				requestedAt = Date.now();
+				let answer: unknown;
+				try {
+					answer =
+						credentials.tokenEndpoint === 'classic'
+							? await this.helpers.httpRequest({
+									method: 'GET',
+									url: `${baseUrl}/cgi-bin/token`,
+									qs: { grant_type: 'client_credential', appid: appId, secret: appSecret },
+									json: true,
+								})
+							: await this.helpers.httpRequest({
+									method: 'POST',
+									url: `${baseUrl}/cgi-bin/stable_token`,
+									body: { grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: false },
+									json: true,
+								});
+				} catch (error) {
+					throw toTransportError(error, [appSecret]);
+				}
+				const parsed = typeof answer === 'string' ? parseJsonBody(answer) : (answer as IDataObject | undefined);
+				if (!parsed || typeof parsed !== 'object') {
+					throw new Error(
+						`The WeChat token endpoint at ${baseUrl} did not answer with JSON: ${answerExcerpt(String(answer), 120, [appSecret])}. Check the Base URL of the credential.`,
+					);
+				}
+				if (weChatErrcode(parsed) === -1) throw new WeChatApiError(-1, String(parsed.errmsg ?? 'system error'));
+				return parsed;
+			},
+			isRetryableTokenFailure,
+			{ maxAttempts: TOKEN_FETCH_ATTEMPTS },
+		);
+	} catch (error) {
+		failure = error;
 	}
+	if (failure instanceof TransportError) {
+		throw new Error(`Could not reach the WeChat token endpoint at ${baseUrl}: ${failure.message}`);
+	}
+	if (failure !== undefined || !body) throw failure;
+	const errcode = weChatErrcode(body);
+	if (errcode !== 0 || typeof body.access_token !== 'string' || !body.access_token) {
+		throw new WeChatApiError(errcode || -1, String(body.errmsg ?? 'no access_token in the answer'));
+	}
+	const expiresIn = Number(body.expires_in ?? 7200);
+	return { accessToken: body.access_token, expiresAt: requestedAt + expiresIn * 1000 };
 }
