@@ -1,4 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { inputError } from '../../../shared/errors';
 
 /** Readable names of an IVR audio file's review `Status` (seed 002; vendor notes §3: 0, 1, 2). */
 export const IVR_AUDIO_STATUS_TEXT: Record<number, string> = {
@@ -19,4 +21,24 @@ export function toAudioFileOutput(info: IDataObject): IDataObject {
 		...info,
 		statusText: IVR_AUDIO_STATUS_TEXT[status] ?? `Unknown status ${String(info.Status)}`,
 	};
+}
+
+/**
+ * The SdkAppId parameter of item `itemIndex` as a positive whole number (the Contact Center
+ * application, seed 002).
+ *
+ * @throws NodeOperationError (item error) for anything else, saying where to find it.
+ */
+export function readSdkAppId(ctx: IExecuteFunctions, itemIndex: number): number {
+	const raw = ctx.getNodeParameter('sdkAppId', itemIndex) as number | string;
+	const sdkAppId = typeof raw === 'string' ? Number(raw.trim()) : raw;
+	if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
+		throw inputError(
+			ctx.getNode(),
+			`"${String(raw)}" is not a valid SdkAppId`,
+			'Enter the numeric SdkAppId of the Contact Center application (Tencent Cloud website → Contact Center).',
+			itemIndex,
+		);
+	}
+	return sdkAppId;
 }

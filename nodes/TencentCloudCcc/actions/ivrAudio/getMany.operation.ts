@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
 import { tencentApiRequest } from '../../../shared/tencent/api';
-import { toAudioFileOutput } from './audioFile';
+import { readSdkAppId, toAudioFileOutput } from './audioFile';
 
 /** Largest `PageSize` DescribeIvrAudioList accepts (vendor notes §3). */
 export const MAX_PAGE_SIZE = 50;
@@ -95,11 +95,7 @@ export function splitFilterValues(value: unknown): string[] {
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const node = this.getNode();
-	const rawSdkAppId = this.getNodeParameter('sdkAppId', itemIndex) as number | string;
-	const sdkAppId = typeof rawSdkAppId === 'string' ? Number(rawSdkAppId.trim()) : rawSdkAppId;
-	if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
-		throw inputError(node, `"${String(rawSdkAppId)}" is not a valid SdkAppId`, 'Enter the numeric SdkAppId of the Contact Center application.', itemIndex);
-	}
+	const sdkAppId = readSdkAppId(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? Number.POSITIVE_INFINITY : Number(this.getNodeParameter('limit', itemIndex));
 	if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {

@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError, redactSecrets, vendorApiError } from '../../../shared/errors';
-import { errorItem, withDetails } from '../../../shared/execute';
+import { asItemError, errorItem, withDetails } from '../../../shared/execute';
 import { tencentApiRequest, tencentErrorDetails } from '../../../shared/tencent/api';
 import { pacingKey, runPaced } from '../../transport/requestPacer';
-import { toAudioFileOutput } from './audioFile';
+import { readSdkAppId, toAudioFileOutput } from './audioFile';
 
 /**
  * Most files sent in one UploadIvrAudio request. Tencent documents no maximum for `AudioList`
@@ -100,16 +100,7 @@ export function checkIvrAudioUrl(url: string): string | undefined {
 
 function readEntry(ctx: IExecuteFunctions, itemIndex: number): UploadEntry {
 	const node = ctx.getNode();
-	const rawSdkAppId = ctx.getNodeParameter('sdkAppId', itemIndex) as number | string;
-	const sdkAppId = typeof rawSdkAppId === 'string' ? Number(rawSdkAppId.trim()) : rawSdkAppId;
-	if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
-		throw inputError(
-			node,
-			`"${String(rawSdkAppId)}" is not a valid SdkAppId`,
-			'Enter the numeric SdkAppId of the Contact Center application (Tencent Cloud website → Contact Center).',
-			itemIndex,
-		);
-	}
+	const sdkAppId = readSdkAppId(ctx, itemIndex);
 	const customFileName = String(ctx.getNodeParameter('customFileName', itemIndex) ?? '').trim();
 	if (!customFileName) {
 		throw inputError(node, 'Custom File Name is empty', 'Give every file a name to show in Contact Center.', itemIndex);
@@ -264,11 +255,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			entries.push(readEntry(this, itemIndex));
 		} catch (error) {
-			if (!continueOnFail) {
-				throw error instanceof NodeOperationError
-					? error
-					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-			}
+			if (!continueOnFail) throw asItemError(this, error, itemIndex);
 			failItem(itemIndex, error);
 		}
 	}
