@@ -13,6 +13,24 @@ export interface DownloadedAudio {
 	mimeType: string;
 }
 
+/**
+ * The file name a URL points at: its last path segment, percent-decoded (kept as written when an
+ * escape is broken); '' for a URL that does not parse or ends in `/`.
+ */
+export function urlFileName(url: string | URL): string {
+	let segment: string;
+	try {
+		segment = (typeof url === 'string' ? new URL(url) : url).pathname.split('/').pop() ?? '';
+	} catch {
+		return '';
+	}
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return segment;
+	}
+}
+
 /** A URL as shown in messages: no `user:password@`, signed query values redacted. */
 function showUrl(url: URL): string {
 	const shown = new URL(url.toString());
@@ -128,13 +146,7 @@ export async function downloadAudio(
 	if (data.length === 0) {
 		throw inputError(ctx.getNode(), `The audio at ${shownUrl} is empty`, 'Check that the URL points at the audio file itself and that the file was uploaded completely.', itemIndex);
 	}
-	const lastSegment = parsed.pathname.split('/').pop() ?? '';
-	let fileName: string;
-	try {
-		fileName = decodeURIComponent(lastSegment);
-	} catch {
-		fileName = lastSegment;
-	}
+	const fileName = urlFileName(parsed);
 	return {
 		data,
 		fileName,

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { urlFileName } from '../../../shared/download';
 import { inputError, redactSecrets, vendorApiError } from '../../../shared/errors';
 import { asItemError, errorItem, withDetails } from '../../../shared/execute';
 import { tencentApiRequest, tencentErrorDetails } from '../../../shared/tencent/api';
@@ -146,14 +147,6 @@ export function groupIntoRequests<T extends { sdkAppId: number; customFileName: 
 	return batches;
 }
 
-function lastPathSegment(url: string): string {
-	try {
-		return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-	} catch {
-		return '';
-	}
-}
-
 /** What Tencent said about one file of a request. */
 type FileOutcome =
 	| { kind: 'uploaded'; info: IDataObject }
@@ -182,7 +175,7 @@ function matchOutcomes(batch: UploadEntry[], response: IDataObject): FileOutcome
 			usedSucceeded.add(okIndex);
 			return { kind: 'uploaded', info: succeeded[okIndex] };
 		}
-		const names = [entry.customFileName, entry.audioUrl, lastPathSegment(entry.audioUrl)];
+		const names = [entry.customFileName, entry.audioUrl, urlFileName(entry.audioUrl)];
 		const failIndex = failed.findIndex(
 			(info, index) => !usedFailed.has(index) && names.includes(String(info.FileName ?? '')),
 		);
