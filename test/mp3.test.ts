@@ -5,8 +5,6 @@
  * the real frames of those fixtures.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import {
 	describeAudioFormat,
@@ -17,6 +15,7 @@ import {
 	splitMp3,
 	tryInspectMp3,
 } from '../nodes/shared/mp3';
+import { fixture, fixtureTable } from './helpers/fixtures';
 
 interface FfprobeEntry {
 	error?: string;
@@ -47,17 +46,8 @@ interface FixtureEntry {
 	segments?: Array<{ startSeconds: number; endSeconds: number; text: string }>;
 }
 
-const DIR = join(__dirname, 'fixtures', 'audio');
-const table = JSON.parse(readFileSync(join(DIR, 'fixtures.json'), 'utf8')) as { files: Record<string, FixtureEntry> };
-const cache = new Map<string, Buffer>();
-function load(name: string): Buffer {
-	let data = cache.get(name);
-	if (!data) {
-		data = readFileSync(join(DIR, name));
-		cache.set(name, data);
-	}
-	return data;
-}
+const table = fixtureTable as unknown as { files: Record<string, FixtureEntry> };
+const load = fixture;
 
 const entries = Object.entries(table.files);
 /** What ffprobe (not our module) identified as MP3 audio. */

@@ -27,6 +27,7 @@ import { request } from 'undici';
 import { inspectMp3, splitMp3 } from '../../nodes/shared/mp3';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { startGateway } from '../emulators/gateway';
+import { FIXTURES_DIR, fixture, fixtureTable, fixtureText } from '../helpers/fixtures';
 import { startCozeEmulator, type CozeEmulator } from '../emulators/coze';
 import { startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
 import { startTencentLegacyAsrEmulator, type TencentLegacyAsrEmulator } from '../emulators/tencentLegacyAsr';
@@ -34,20 +35,16 @@ import { startWeChatEmulator, type WeChatEmulator } from '../emulators/wechat';
 import { N8nInstance, REPO_ROOT, ensureN8n, nodeOutput, type OutputItem, type WorkflowFixture } from './n8n';
 
 const INSTALL_TIMEOUT_MS = 40 * 60 * 1000;
-const AUDIO_DIR = join(REPO_ROOT, 'test', 'fixtures', 'audio');
+const AUDIO_DIR = FIXTURES_DIR;
 const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 
-interface FixtureTable {
-	files: Record<string, { text?: string; segments?: Array<{ startSeconds: number; endSeconds: number; text: string }> }>;
-}
-const table = JSON.parse(readFileSync(join(AUDIO_DIR, 'fixtures.json'), 'utf8')) as FixtureTable;
-const SPEECH = readFileSync(join(AUDIO_DIR, 'speech-16k-mono.mp3'));
-const SPEECH_TEXT = table.files['speech-16k-mono.mp3'].text!;
-const SPEECH_WAV = readFileSync(join(AUDIO_DIR, 'speech-16k-mono.wav'));
-const SPEECH_WAV_TEXT = table.files['speech-16k-mono.wav'].text!;
-const LONG = readFileSync(join(AUDIO_DIR, 'long-16k-mono.mp3'));
-const LONG_TEXT = table.files['long-16k-mono.mp3'].text!;
-const LONG_SEGMENTS = table.files['long-16k-mono.mp3'].segments!;
+const SPEECH = fixture('speech-16k-mono.mp3');
+const SPEECH_TEXT = fixtureText('speech-16k-mono.mp3');
+const SPEECH_WAV = fixture('speech-16k-mono.wav');
+const SPEECH_WAV_TEXT = fixtureText('speech-16k-mono.wav');
+const LONG = fixture('long-16k-mono.mp3');
+const LONG_TEXT = fixtureText('long-16k-mono.mp3');
+const LONG_SEGMENTS = fixtureTable.files['long-16k-mono.mp3'].segments!;
 
 /** Credentials the emulators know; the e2e run imports them into n8n (n8n encrypts them). */
 const WECHAT = { appId: 'wxe2e0123456789abc', appSecret: 'e2e-wechat-app-secret-0123456789ab' };

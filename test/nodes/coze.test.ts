@@ -1,30 +1,20 @@
 /**
  * Coze node against the strict Coze emulator, over real HTTP, with the package's credential.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { CozeApi } from '../../credentials/CozeApi.credentials';
 import { Coze } from '../../nodes/Coze/Coze.node';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { startCozeEmulator, type CozeEmulator } from '../emulators/coze';
+import { FIXTURES_DIR, fixture, fixtureText, silentMp3 } from '../helpers/fixtures';
 import { allStrings, binaryItem, createExecuteContext } from '../helpers/n8nContext';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'audio');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name));
-const table = JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')) as { files: Record<string, { text?: string }> };
 const SPEECH = fixture('speech-16k-mono.mp3');
 const WAV = fixture('speech-16k-mono.wav');
-const TEXT = table.files['speech-16k-mono.mp3'].text as string;
+const TEXT = fixtureText('speech-16k-mono.mp3');
 const TOKEN = 'pat_goodTokenForTests0123456789';
 
-/** `count` MPEG-2.5 Layer III frames, 8 kHz mono 8 kbit/s (72 bytes, 72 ms each). */
-function silentMp3(count: number): Buffer {
-	const frame = Buffer.alloc(72);
-	frame.set([0xff, 0xe3, 0x18, 0xc4]);
-	return Buffer.concat(Array.from({ length: count }, () => frame));
-}
 
 describe('Coze node', () => {
 	let emulator: CozeEmulator;
@@ -34,7 +24,7 @@ describe('Coze node', () => {
 	transcripts.register(WAV, TEXT);
 
 	beforeAll(async () => {
-		files = await startFileServer(FIXTURES);
+		files = await startFileServer(FIXTURES_DIR);
 	});
 	afterAll(async () => await files.close());
 	beforeEach(async () => {

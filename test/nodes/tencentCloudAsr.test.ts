@@ -15,6 +15,7 @@ import { TencentCloudAsr } from '../../nodes/TencentCloudAsr/TencentCloudAsr.nod
 import { LEGACY_ASR_ERRORS } from '../../nodes/TencentCloudAsr/transport/legacyAsr';
 import { MAX_AUDIO_BYTES } from '../../nodes/TencentCloudAsr/actions/recordingRecognition/audioInput';
 import { TencentCloudApi } from '../../credentials/TencentCloudApi.credentials';
+import { silentMp3 } from '../helpers/fixtures';
 import { allStrings, binaryItem, createExecuteContext } from '../helpers/n8nContext';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { startGateway } from '../emulators/gateway';
@@ -27,12 +28,6 @@ const SESSION_TOKEN = 'asr-test-session-token-do-not-leak';
 const APP_ID = 1250000001;
 const node = new TencentCloudAsr();
 
-/** `count` MPEG-2.5 Layer III frames, 8 kHz mono 8 kbit/s (72 bytes, 72 ms each). */
-function silentMp3(count: number): Buffer {
-	const frame = Buffer.alloc(72);
-	frame.set([0xff, 0xe3, 0x18, 0xc4]);
-	return Buffer.concat(Array.from({ length: count }, () => frame));
-}
 
 const transcripts = new TranscriptRegistry();
 const speech = encodeTestWav(2.4, 16000, 7);

@@ -2,8 +2,6 @@
  * WeChat node against the strict WeChat emulator, over real HTTP, with the package's own
  * credential (preAuthentication + generic auth) applied by the execute-context stand-in.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { WeChatApi } from '../../credentials/WeChatApi.credentials';
@@ -14,17 +12,13 @@ import { buildMultipart } from '../../nodes/shared/multipart';
 import { inspectMp3, splitMp3 } from '../../nodes/shared/mp3';
 import { startFileServer, TranscriptRegistry } from '../emulators/common';
 import { startWeChatEmulator, type WeChatEmulator } from '../emulators/wechat';
+import { FIXTURES_DIR, fixture, fixtureText } from '../helpers/fixtures';
 import { allStrings, binaryItem, createExecuteContext } from '../helpers/n8nContext';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'audio');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name));
-const table = JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')) as {
-	files: Record<string, { text?: string }>;
-};
 const SPEECH = fixture('speech-16k-mono.mp3');
-const SPEECH_TEXT = table.files['speech-16k-mono.mp3'].text as string;
+const SPEECH_TEXT = fixtureText('speech-16k-mono.mp3');
 const SPEECH_EN = fixture('speech-en-16k-mono.mp3');
-const SPEECH_EN_TEXT = table.files['speech-en-16k-mono.mp3'].text as string;
+const SPEECH_EN_TEXT = fixtureText('speech-en-16k-mono.mp3');
 const LONG = fixture('long-16k-mono.mp3');
 
 const APP_ID = 'wx0123456789abcdef';
@@ -219,7 +213,7 @@ describe('WeChat node', () => {
 	});
 
 	it('transcribes from an Audio URL (the AI-agent tool form), checking the downloaded file the same way', async () => {
-		const files = await startFileServer(FIXTURES);
+		const files = await startFileServer(FIXTURES_DIR);
 		try {
 			const test = run({ inputType: 'url', audioUrl: `${files.url}/speech-16k-mono.mp3` }, [{ json: {} }]);
 			const [[item]] = await test.result();
