@@ -13,9 +13,9 @@
  * 4. A response: the first `responseSuccessBody` rule whose `key` (dotted path) equals `value`
  *    gives its message. Otherwise the test passes.
  */
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, IHttpRequestOptions, INodeType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { createExecuteContext, resolveTemplate } from './n8nContext';
+import { createExecuteContext, getPath, resolveTemplate, stubNode } from './n8nContext';
 
 /** What n8n shows after "Test" / "Save" of a credential. */
 export interface CredentialTestOutcome {
@@ -23,19 +23,7 @@ export interface CredentialTestOutcome {
 	message: string;
 }
 
-const TEMP_NODE: INodeType = {
-	description: {
-		displayName: 'Temp',
-		name: 'temp',
-		group: [],
-		version: 1,
-		description: '',
-		defaults: { name: 'Temp-Node' },
-		inputs: [],
-		outputs: [],
-		properties: [],
-	},
-};
+const TEMP_NODE = stubNode('Temp-Node');
 
 function resolveDeep(value: unknown, data: ICredentialDataDecryptedObject): unknown {
 	if (typeof value === 'string') return resolveTemplate(value, data);
@@ -46,14 +34,6 @@ function resolveDeep(value: unknown, data: ICredentialDataDecryptedObject): unkn
 	return value;
 }
 
-function getPath(object: unknown, path: string): unknown {
-	let current = object;
-	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object') return undefined;
-		current = (current as IDataObject)[part];
-	}
-	return current;
-}
 
 /**
  * Runs `credentialType.test` with `data` (the fields as a user entered them; hidden fields may be

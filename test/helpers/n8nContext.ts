@@ -158,7 +158,8 @@ export async function sendHttpRequest(options: IHttpRequestOptions, sent?: SentR
 	return data;
 }
 
-function defaultsOf(properties: INodeProperties[]): IDataObject {
+/** The default of every parameter (notices left out), as n8n fills in parameters a workflow omits. */
+export function defaultsOf(properties: INodeProperties[]): IDataObject {
 	const defaults: IDataObject = {};
 	for (const property of properties) {
 		if (property.type === 'notice') continue;
@@ -167,7 +168,8 @@ function defaultsOf(properties: INodeProperties[]): IDataObject {
 	return defaults;
 }
 
-function getPath(object: IDataObject, path: string): unknown {
+/** The value at a dotted path (`options.maxWaitSeconds`), or undefined when any step is missing or not an object. */
+export function getPath(object: unknown, path: string): unknown {
 	let current: unknown = object;
 	for (const part of path.split('.')) {
 		if (current === null || typeof current !== 'object') return undefined;
@@ -334,4 +336,21 @@ export function allStrings(value: unknown, seen = new Set<unknown>()): string[] 
 		strings.push(...allStrings((value as Record<string, unknown>)[key], seen));
 	}
 	return strings;
+}
+
+/** A node type with no parameters, for helpers that need an execute context but no real node. */
+export function stubNode(name: string): INodeType {
+	return {
+		description: {
+			displayName: name,
+			name,
+			group: [],
+			version: 1,
+			description: '',
+			defaults: { name },
+			inputs: [],
+			outputs: [],
+			properties: [],
+		},
+	};
 }

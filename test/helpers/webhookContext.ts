@@ -11,6 +11,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { IDataObject, INode, INodeExecutionData, INodeType, IWebhookFunctions, IHookFunctions } from 'n8n-workflow';
+import { defaultsOf } from './n8nContext';
 
 /** What a response written by the node looked like. */
 export interface CapturedResponse {
@@ -54,18 +55,9 @@ export interface TestWebhookContext {
 	staticData: IDataObject;
 }
 
-function defaultsOf(node: INodeType): IDataObject {
-	const defaults: IDataObject = {};
-	for (const property of node.description.properties) {
-		if (property.type === 'notice') continue;
-		if (!(property.name in defaults)) defaults[property.name] = property.default as IDataObject[string];
-	}
-	return defaults;
-}
-
 /** Builds an {@link IWebhookFunctions} for one request (see module docstring). */
 export function createWebhookContext(options: WebhookContextOptions): TestWebhookContext {
-	const parameters: IDataObject = { ...defaultsOf(options.node), ...(options.parameters ?? {}) };
+	const parameters: IDataObject = { ...defaultsOf(options.node.description.properties), ...(options.parameters ?? {}) };
 	const headers: Record<string, string | string[]> = {};
 	for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
 	const query = options.query ?? {};

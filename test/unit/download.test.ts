@@ -2,25 +2,13 @@
  * downloadAudio (Audio URL inputs) over real HTTP: the size cap before and while reading, HTTP
  * errors, and URLs shown without user info or signed query values.
  */
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { downloadAudio } from '../../nodes/shared/download';
 import { startServer, type RunningServer } from '../emulators/common';
-import { createExecuteContext } from '../helpers/n8nContext';
+import { createExecuteContext, stubNode } from '../helpers/n8nContext';
 
-const NODE: INodeType = {
-	description: {
-		displayName: 'Download Test',
-		name: 'downloadTest',
-		group: [],
-		version: 1,
-		description: '',
-		defaults: { name: 'Download Test' },
-		inputs: [],
-		outputs: [],
-		properties: [],
-	},
-};
+const NODE = stubNode('Download Test');
 
 let server: RunningServer;
 const served: string[] = [];
