@@ -13,7 +13,7 @@
  * 4. A response: the first `responseSuccessBody` rule whose `key` (dotted path) equals `value`
  *    gives its message. Otherwise the test passes.
  */
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions } from 'n8n-workflow';
 
 import { createExecuteContext, getPath, resolveTemplate, stubNode } from './n8nContext';
 

@@ -338,6 +338,17 @@ export function allStrings(value: unknown, seen = new Set<unknown>()): string[] 
 	return strings;
 }
 
+/**
+ * Asserts that no secret (values under 4 characters and empty ones ignored) appears in any string
+ * reachable from `value` (messages and stacks of errors included) or in `texts` (e.g. logs).
+ */
+export function expectNoSecrets(value: unknown, secrets: Array<string | undefined>, texts: string[] = []): void {
+	const real = secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4);
+	for (const text of [...allStrings(value), ...texts]) {
+		for (const secret of real) expect(text).not.toContain(secret);
+	}
+}
+
 /** A node type with no parameters, for helpers that need an execute context but no real node. */
 export function stubNode(name: string): INodeType {
 	return {

@@ -16,7 +16,7 @@ import { LEGACY_ASR_ERRORS } from '../../nodes/TencentCloudAsr/transport/legacyA
 import { MAX_AUDIO_BYTES } from '../../nodes/TencentCloudAsr/actions/recordingRecognition/audioInput';
 import { TencentCloudApi } from '../../credentials/TencentCloudApi.credentials';
 import { silentMp3 } from '../helpers/fixtures';
-import { allStrings, binaryItem, createExecuteContext } from '../helpers/n8nContext';
+import { allStrings, binaryItem, createExecuteContext, expectNoSecrets } from '../helpers/n8nContext';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { startGateway } from '../emulators/gateway';
 import { encodeTestMp3, encodeTestWav, startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
@@ -113,12 +113,7 @@ async function failure(endpoint: string, parameters: IDataObject, options: RunOp
 	return error;
 }
 
-function expectNoSecret(value: unknown) {
-	for (const text of allStrings(value)) {
-		expect(text).not.toContain(SECRET_KEY);
-		expect(text).not.toContain(SESSION_TOKEN);
-	}
-}
+const expectNoSecret = (value: unknown) => expectNoSecrets(value, [SECRET_KEY, SESSION_TOKEN]);
 
 const asrRequests = (emulator: TencentCloudEmulator, action: string) => emulator.requests.filter((request) => request.action === action);
 

@@ -14,7 +14,7 @@ import { TencentCloudCcc } from '../../nodes/TencentCloudCcc/TencentCloudCcc.nod
 import { checkIvrAudioUrl, groupIntoRequests, MAX_FILES_PER_REQUEST } from '../../nodes/TencentCloudCcc/actions/ivrAudio/upload.operation';
 import { splitFilterValues } from '../../nodes/TencentCloudCcc/actions/ivrAudio/getMany.operation';
 import { TencentCloudApi } from '../../credentials/TencentCloudApi.credentials';
-import { allStrings, createExecuteContext } from '../helpers/n8nContext';
+import { createExecuteContext, expectNoSecrets } from '../helpers/n8nContext';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { encodeTestMp3, encodeTestWav, startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
 
@@ -87,9 +87,7 @@ async function runUpload(emulator: TencentCloudEmulator, rows: Row[], continueOn
 	return output;
 }
 
-function expectNoSecret(value: unknown) {
-	for (const text of allStrings(value)) expect(text).not.toContain(SECRET_KEY);
-}
+const expectNoSecret = (value: unknown) => expectNoSecrets(value, [SECRET_KEY]);
 
 describe('pure helpers', () => {
 	it('checkIvrAudioUrl: http(s) only, mp3/wav when the path shows an extension', () => {

@@ -13,7 +13,7 @@ import { inspectMp3, splitMp3 } from '../../nodes/shared/mp3';
 import { startFileServer, TranscriptRegistry } from '../emulators/common';
 import { startWeChatEmulator, type WeChatEmulator } from '../emulators/wechat';
 import { FIXTURES_DIR, fixture, fixtureText } from '../helpers/fixtures';
-import { allStrings, binaryItem, createExecuteContext } from '../helpers/n8nContext';
+import { allStrings, binaryItem, createExecuteContext, expectNoSecrets as expectNoSecretValues } from '../helpers/n8nContext';
 
 const SPEECH = fixture('speech-16k-mono.mp3');
 const SPEECH_TEXT = fixtureText('speech-16k-mono.mp3');
@@ -65,11 +65,7 @@ describe('WeChat node', () => {
 	}
 
 	function expectNoSecrets(value: unknown, test: { credentials: Record<string, ICredentialDataDecryptedObject>; logs: string[] }) {
-		const token = String(test.credentials.weChatApi.accessToken ?? '');
-		for (const text of [...allStrings(value), ...test.logs]) {
-			expect(text).not.toContain(APP_SECRET);
-			if (token) expect(text).not.toContain(token);
-		}
+		expectNoSecretValues(value, [APP_SECRET, String(test.credentials.weChatApi.accessToken ?? '')], test.logs);
 	}
 
 	it('transcribes a 16 kHz mono mp3, fetching a stable token once and storing it with its expiry', async () => {
