@@ -1,7 +1,8 @@
 /**
  * Pieces shared by the local vendor emulators: an HTTP server bound to 127.0.0.1 on a free
- * port, a bounded body reader, the transcript registry that stands in for speech recognition,
- * and a static file server for audio URLs.
+ * port, bounded body readers, the transcript registry that stands in for speech recognition,
+ * a static file server for audio URLs, the download of an audio URL as a vendor does it, and the
+ * emulator clock.
  *
  * An emulator cannot recognise speech. It answers with the transcript that a test registered
  * for the SHA-256 of the audio bytes, and with an empty result for unknown audio, as the real
@@ -12,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
 
 /** A started emulator or helper server. `url` has no trailing slash, e.g. `http://127.0.0.1:40123`. */
 export interface RunningServer {
@@ -146,4 +148,131 @@ export async function startFileServer(dir: string, port = 0): Promise<RunningSer
 		});
 		res.end(req.method === 'HEAD' ? undefined : data);
 	}, port);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Downloads (undici), shared by both emulators.
+// ---------------------------------------------------------------------------------------------
+
+/** Result of {@link downloadAudio}. */
+export type DownloadResult =
+	| { ok: true; bytes: Buffer; contentType?: string }
+	| { ok: false; reason: 'invalid-url' | 'unreachable' | 'http-status' | 'too-large'; detail: string };
+
+/**
+ * Downloads `url` (http/https only) with undici: up to 3 redirects, `timeoutMs` for the whole
+ * download (default 5000 ms), at most `limitBytes` (the download stops and reports `too-large`
+ * beyond it). Never throws.
+ */
+export async function downloadAudio(
+	url: string,
+	options: { limitBytes: number; timeoutMs?: number },
+): Promise<DownloadResult> {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return { ok: false, reason: 'invalid-url', detail: 'not a URL' };
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		return { ok: false, reason: 'invalid-url', detail: `unsupported scheme ${parsed.protocol}` };
+	}
+	const timeoutMs = options.timeoutMs ?? 5000;
+	try {
+		const answer = await request(parsed, {
+			method: 'GET',
+			maxRedirections: 3,
+			headersTimeout: timeoutMs,
+			bodyTimeout: timeoutMs,
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		// Destroying an unfinished undici body emits an abort error: keep it from going unhandled.
+		answer.body.on('error', () => undefined);
+		if (answer.statusCode < 200 || answer.statusCode > 299) {
+			await answer.body.dump();
+			return { ok: false, reason: 'http-status', detail: `HTTP ${answer.statusCode}` };
+		}
+		const declared = Number(answer.headers['content-length']);
+		if (Number.isFinite(declared) && declared > options.limitBytes) {
+			answer.body.destroy();
+			return { ok: false, reason: 'too-large', detail: `${declared} bytes` };
+		}
+		const chunks: Buffer[] = [];
+		let total = 0;
+		for await (const chunk of answer.body) {
+			total += (chunk as Buffer).length;
+			if (total > options.limitBytes) {
+				answer.body.destroy();
+				return { ok: false, reason: 'too-large', detail: `more than ${options.limitBytes} bytes` };
+			}
+			chunks.push(chunk as Buffer);
+		}
+		const contentType = answer.headers['content-type'];
+		return {
+			ok: true,
+			bytes: Buffer.concat(chunks),
+			contentType: typeof contentType === 'string' ? contentType : undefined,
+		};
+	} catch (error) {
+		return { ok: false, reason: 'unreachable', detail: (error as Error).message };
+	}
+}
+
+/**
+ * Reads a whole request body but keeps at most `keepBytes` (the rest is drained and counted), so
+ * an oversized upload can still be answered cleanly instead of resetting the connection.
+ */
+export async function readBodyCapped(
+	req: IncomingMessage,
+	keepBytes: number,
+): Promise<{ body: Buffer; totalBytes: number }> {
+	const chunks: Buffer[] = [];
+	let kept = 0;
+	let total = 0;
+	for await (const chunk of req) {
+		const buffer = chunk as Buffer;
+		total += buffer.length;
+		if (kept < keepBytes) {
+			const part = buffer.subarray(0, Math.min(buffer.length, keepBytes - kept));
+			chunks.push(part);
+			kept += part.length;
+		}
+	}
+	return { body: Buffer.concat(chunks), totalBytes: total };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clock and rate limiting.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An emulator clock: starts at real time and runs with real (monotonic) time unless frozen;
+ * `advance`/`set` shift it. Milliseconds and whole seconds (epoch).
+ */
+export class EmulatorClock {
+	private readonly baseMs = Date.now();
+	private readonly realBase = performance.now();
+	private offsetMs = 0;
+
+	constructor(private readonly frozen = false) {}
+
+	/** Epoch milliseconds on this clock. */
+	nowMs(): number {
+		return this.baseMs + this.offsetMs + (this.frozen ? 0 : performance.now() - this.realBase);
+	}
+
+	/** Epoch seconds (floored) on this clock. */
+	nowSeconds(): number {
+		return Math.floor(this.nowMs() / 1000);
+	}
+
+	/** Moves the clock by `seconds` (may be fractional or negative). */
+	advance(seconds: number): void {
+		this.offsetMs += seconds * 1000;
+	}
+
+	/** Sets the clock to `epochSeconds`. */
+	set(epochSeconds: number): void {
+		this.offsetMs += epochSeconds * 1000 - this.nowMs();
+	}
 }

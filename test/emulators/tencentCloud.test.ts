@@ -9,13 +9,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { detectAudioFormat, encodeTestMp3, encodeTestWav, estimateAudioDurationSeconds } from './audio';
 import { readBody, startFileServer, startServer, TranscriptRegistry, type RunningServer } from './common';
 import {
 	buildRecognition,
-	detectAudioFormat,
-	encodeTestMp3,
-	encodeTestWav,
-	estimateAudioDurationSeconds,
 	formatResultTime,
 	hostWithoutPort,
 	parseJsonLossless,

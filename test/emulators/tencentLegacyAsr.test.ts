@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { readBody, startFileServer, startServer, TranscriptRegistry, type RunningServer } from './common';
-import { encodeTestMp3, encodeTestWav } from './tencentCloud';
+import { encodeTestMp3, encodeTestWav } from './audio';
 import {
 	legacyCanonicalQuery,
 	legacySignature,

@@ -20,16 +20,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startServer, type TranscriptRegistry } from './common';
+import { detectAudioFormat, estimateAudioDurationSeconds } from './audio';
+import { downloadAudio, EmulatorClock, readBodyCapped, startServer, type DownloadResult, type TranscriptRegistry } from './common';
 import { buildLegacyCallback, LEGACY_TEXT_ENCODINGS, sendAsrCallback, type CallbackDelivery, type HexCase } from './callbackSender';
-import {
-	detectAudioFormat,
-	downloadAudio,
-	EmulatorClock,
-	estimateAudioDurationSeconds,
-	readBodyCapped,
-	type DownloadResult,
-} from './tencentCloud';
 
 /** The host that is always part of the legacy string to sign, whatever Host the request used (notes §4). */
 export const LEGACY_SIGNING_HOST = 'aai.qcloud.com';

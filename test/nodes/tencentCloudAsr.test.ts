@@ -19,7 +19,8 @@ import { silentMp3 } from '../helpers/fixtures';
 import { allStrings, binaryItem, createExecuteContext, expectNoSecrets } from '../helpers/n8nContext';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { startGateway } from '../emulators/gateway';
-import { encodeTestMp3, encodeTestWav, startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
+import { encodeTestMp3, encodeTestWav } from '../emulators/audio';
+import { startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
 import { LEGACY_ERROR_NAMES, startTencentLegacyAsrEmulator, type TencentLegacyAsrEmulator } from '../emulators/tencentLegacyAsr';
 
 const SECRET_ID = 'AKIDasrTestSecretId0001';

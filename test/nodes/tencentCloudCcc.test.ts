@@ -16,7 +16,8 @@ import { splitFilterValues } from '../../nodes/TencentCloudCcc/actions/ivrAudio/
 import { TencentCloudApi } from '../../credentials/TencentCloudApi.credentials';
 import { createExecuteContext, expectNoSecrets } from '../helpers/n8nContext';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
-import { encodeTestMp3, encodeTestWav, startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
+import { encodeTestMp3, encodeTestWav } from '../emulators/audio';
+import { startTencentCloudEmulator, type TencentCloudEmulator } from '../emulators/tencentCloud';
 
 const SECRET_ID = 'AKIDcccTestSecretId0001';
 const SECRET_KEY = 'ccc-test-secret-key-do-not-leak-0001';
