@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { fetchWeChatAccessToken, WECHAT_DEFAULT_BASE_URL } from '../nodes/WeChat/transport/token';
+import { fetchWeChatAccessToken, WECHAT_DEFAULT_BASE_URL } from './common/wechat/token';
 
 /**
  * WeChat Official Account / Mini Program App ID + App Secret. The access_token is fetched by

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { executePerItem } from '../shared/execute';
 import * as audio from './actions/audio';
+import { router } from './actions/router';
 
-/** Coze audio transcription (`POST /v1/audio/transcriptions`, seed 003) on coze.cn or coze.com. */
+/** Coze audio transcription (`POST /v1/audio/transcriptions`, docs/coze.md#transcriptions) on coze.cn or coze.com. */
 export class Coze implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Coze',
@@ -33,10 +33,6 @@ export class Coze implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (operation !== 'transcribe') {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		return await executePerItem(this, async (itemIndex) => await audio.transcribe.execute.call(this, itemIndex));
+		return await router.call(this);
 	}
 }

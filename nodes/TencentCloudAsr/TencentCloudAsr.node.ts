@@ -1,12 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { executePerItem } from '../shared/execute';
 import * as recordingRecognition from './actions/recordingRecognition';
+import { router } from './actions/router';
 
 /**
  * Tencent Cloud ASR recording-file recognition: CreateRecTask / DescribeTaskStatus (API 3.0,
- * version 2019-06-14; vendor notes §3) and the legacy signed callback API of seed 004.
+ * version 2019-06-14; docs/tencent-cloud-api.md) and the legacy signed callback API
+ * (docs/tencent-legacy-asr.md).
  */
 export class TencentCloudAsr implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,17 +37,6 @@ export class TencentCloudAsr implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const operations: Record<string, (this: IExecuteFunctions, itemIndex: number) => Promise<unknown>> = {
-			createTask: recordingRecognition.createTask.execute,
-			getTask: recordingRecognition.getTask.execute,
-			transcribe: recordingRecognition.transcribe.execute,
-			createLegacyTask: recordingRecognition.createLegacyTask.execute,
-		};
-		const run = operations[operation];
-		if (!run) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		return await executePerItem(this, async (itemIndex) => (await run.call(this, itemIndex)) as never);
+		return await router.call(this);
 	}
 }

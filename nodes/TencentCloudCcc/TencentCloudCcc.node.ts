@@ -1,12 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { executePerItem } from '../shared/execute';
 import * as ivrAudio from './actions/ivrAudio';
+import { router } from './actions/router';
 
 /**
  * Tencent Cloud Contact Center (CCC, API 3.0 version 2020-02-10): upload IVR audio files by URL
- * (UploadIvrAudio, seed 002) and list them with their review status (DescribeIvrAudioList).
+ * (UploadIvrAudio) and list them with their review status (DescribeIvrAudioList);
+ * docs/tencent-cloud-api.md#contact-center-uploadivraudio.
  */
 export class TencentCloudCcc implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,13 +37,6 @@ export class TencentCloudCcc implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (operation === 'upload') {
-			return await ivrAudio.upload.execute.call(this);
-		}
-		if (operation === 'getMany') {
-			return await executePerItem(this, async (itemIndex) => await ivrAudio.getMany.execute.call(this, itemIndex));
-		}
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+		return await router.call(this);
 	}
 }

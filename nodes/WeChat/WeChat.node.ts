@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { executePerItem } from '../shared/execute';
+import { router } from './actions/router';
 import * as voice from './actions/voice';
 
 /**
  * WeChat voice recognition (Official Account / Mini Program): upload an mp3
- * (`addvoicetorecofortext`, seed 000) and fetch its text (`queryrecoresultfortext`, seed 001),
+ * (`addvoicetorecofortext`) and fetch its text (`queryrecoresultfortext`; docs/wechat.md),
  * or both in one Transcribe step with long recordings split at mp3 frame boundaries.
  */
 export class WeChat implements INodeType {
@@ -37,16 +37,6 @@ export class WeChat implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const operations = {
-			transcribe: voice.transcribe.execute,
-			upload: voice.upload.execute,
-			getResult: voice.getResult.execute,
-		} as const;
-		const run = operations[operation as keyof typeof operations];
-		if (!run) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		return await executePerItem(this, async (itemIndex) => await run.call(this, itemIndex));
+		return await router.call(this);
 	}
 }

@@ -1,16 +1,20 @@
 import type {
-	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
+	ILoadOptionsFunctions,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
-import { redactSecrets } from './errors';
+import { credentialErrorSerial, credentialErrorSince } from '../../credentials/common/errors';
+import { toTransportError } from '../../credentials/common/http';
 
-/** The part of n8n's function contexts this transport needs (execute and webhook contexts). */
-export type RequestContext = Pick<IExecuteFunctions, 'helpers' | 'getNode'> & {
+/**
+ * The part of n8n's function contexts the transport needs: execute contexts, and the load-options
+ * contexts of list searches (no cancel signal there).
+ */
+export type RequestContext = Pick<IExecuteFunctions | ILoadOptionsFunctions, 'helpers' | 'getNode' | 'getCredentials'> & {
 	getExecutionCancelSignal?: () => AbortSignal | undefined;
 };
 
@@ -21,65 +25,14 @@ export interface RawResponse {
 	body: Buffer;
 }
 
-/**
- * A request that never got an HTTP answer (connection refused / reset, timeout, DNS). The message
- * is already redacted. `mayHaveReachedServer` is false only when the connection was never
- * established, so the vendor cannot have acted on the request.
- */
-export class TransportError extends Error {
-	constructor(
-		message: string,
-		readonly code: string | undefined,
-		readonly mayHaveReachedServer: boolean,
-		/** HTTP status of the answer, when one arrived. */
-		readonly httpStatus?: number,
-	) {
-		super(message);
-		this.name = 'TransportError';
-	}
-}
-
-/** Connection errors that are worth one more try (issue 2: "connection resets"). */
-const TRANSIENT_CODES = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'EPIPE',
-	'ECONNABORTED',
-	'EAI_AGAIN',
-	'ECONNREFUSED',
-	'UND_ERR_SOCKET',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-
-/** Errors raised before any byte reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']);
-
-/** True for a {@link TransportError} that a retry may fix. */
-export function isTransientTransportError(error: unknown): boolean {
-	return (
-		error instanceof TransportError &&
-		(error.code === undefined ? /socket hang up|ECONNRESET/.test(error.message) : TRANSIENT_CODES.has(error.code))
-	);
-}
-
-function findErrorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
-}
-
-function findResponseStatus(error: unknown): number | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const response = (current as { response?: { status?: unknown } }).response;
-		if (response && typeof response.status === 'number') return response.status;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
+/** What a {@link CredentialSession} needs to know about a credential type. */
+export interface CredentialSpec {
+	/** The credential type name, e.g. `weChatApi`. */
+	type: string;
+	/** Its hidden expirable field filled by `preAuthentication` (`accessToken`, `keyCheck`), if any. */
+	expirableField?: string;
+	/** Fields whose values must never appear in messages (secrets, tokens). */
+	secretFields: readonly string[];
 }
 
 function toBuffer(body: unknown): Buffer {
@@ -92,127 +45,104 @@ function toBuffer(body: unknown): Buffer {
 }
 
 /**
- * Sends one request through `httpRequestWithAuthentication`, so the credential's own
- * `preAuthentication` / `authenticate` logic applies, and returns the raw answer whatever its
- * HTTP status. Bodies that must survive a retry or token refresh are Buffers or strings, never
- * streams. Throws {@link TransportError} (message redacted) when no HTTP answer came back.
- *
- * @param secrets values to scrub from any error text (tokens, keys).
+ * One credential for the whole execution of a node: its data is read ONCE
+ * (`getCredentials`) and every request of every item goes through
+ * `httpRequestWithAuthentication` with that same data object as
+ * `additionalCredentialOptions.credentialsDecrypted`, so n8n runs the credential's
+ * `preAuthentication` / `authenticate` on it and writes refreshed tokens into it
+ * (docs/n8n.md#credentials-and-tokens). Consequences:
+ * - a token fetched by one request is used by all later ones, and when the expirable field is
+ *   empty only ONE request at a time runs `preAuthentication` (the others wait for it), so a
+ *   batch of items fetches one token, not one per item in flight;
+ * - a failed `preAuthentication` is known by its type (`CredentialError`), not by its message
+ *   (see credentials/common/errors.ts).
  */
-export async function requestRaw(
-	ctx: RequestContext,
-	credentialType: string,
-	options: IHttpRequestOptions,
-	additionalCredentialOptions?: IAdditionalCredentialOptions,
-	secrets: Array<string | undefined> = [],
-): Promise<RawResponse> {
-	const requestOptions: IHttpRequestOptions = {
-		...options,
-		encoding: 'arraybuffer',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
-	let response: IN8nHttpFullResponse | undefined;
-	let failure: unknown;
-	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(
-			ctx as IExecuteFunctions,
-			credentialType,
-			requestOptions,
-			additionalCredentialOptions,
-		)) as IN8nHttpFullResponse;
-	} catch (error) {
-		failure = error;
-	}
-	if (response === undefined) throw toTransportError(failure, secrets);
-	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries((response.headers ?? {}) as IDataObject)) {
-		if (value !== undefined && value !== null) headers[key.toLowerCase()] = String(value);
-	}
-	return { statusCode: response.statusCode, headers, body: toBuffer(response.body) };
-}
+export class CredentialSession {
+	private authenticating: Promise<unknown> | undefined;
 
-/**
- * Classifies a failed `httpRequestWithAuthentication` call: a connection problem (code such as
- * ECONNRESET; `mayHaveReachedServer` false only for errors raised before connecting), or the
- * credential's own token/key check failing (name `CredentialError`, message kept as written by
- * the credential). Messages are redacted.
- */
-export function toTransportError(error: unknown, secrets: Array<string | undefined> = []): TransportError {
-	const status = findResponseStatus(error);
-	const code = findErrorCode(error);
-	const rawMessage = error instanceof Error ? error.message : String(error);
-	if (status !== undefined) {
-		return new TransportError(redactSecrets(rawMessage, secrets), code, true, status);
-	}
-	if (code === undefined && !/socket hang up|ECONNRESET|ETIMEDOUT|ECONNREFUSED|ECONNABORTED/.test(rawMessage)) {
-		const credentialError = new TransportError(redactSecrets(rawMessage, secrets), undefined, false);
-		credentialError.name = 'CredentialError';
-		return credentialError;
-	}
-	return new TransportError(
-		redactSecrets(`The request could not be completed: ${rawMessage}`, secrets),
-		code,
-		!(code && NOT_SENT_CODES.has(code)),
-	);
-}
+	/** Every secret value seen in this session: a token replaced by a refresh stays secret. */
+	private readonly seenSecrets = new Set<string>();
 
-/**
- * Parses a JSON answer. Integers of 16 or more digits in the listed fields are kept as strings
- * (Tencent TaskIds are uint64 and exceed 2^53: vendor notes §3). Returns `undefined` when the
- * body is not JSON.
- */
-export function parseJsonBody(body: Buffer | string, bigIntFields: string[] = []): IDataObject | undefined {
-	let text = typeof body === 'string' ? body : body.toString('utf8');
-	for (const field of bigIntFields) {
-		text = text.replace(new RegExp(`("${field}"\\s*:\\s*)(\\d{16,})`, 'g'), '$1"$2"');
-	}
-	try {
-		const parsed: unknown = JSON.parse(text);
-		return parsed && typeof parsed === 'object' ? (parsed as IDataObject) : undefined;
-	} catch {
-		return undefined;
-	}
-}
+	private constructor(
+		readonly ctx: RequestContext,
+		readonly spec: CredentialSpec,
+		/** The decrypted credential data; n8n updates it in place when it refreshes a token. */
+		readonly data: ICredentialDataDecryptedObject,
+	) {}
 
-/** How {@link withRetry} spaces attempts. */
-export interface RetryPolicy {
-	/** Total attempts including the first (default 4). */
-	maxAttempts?: number;
-	/** First back-off delay in milliseconds, doubled each time (default 500 ms). */
-	baseDelayMs?: number;
-	/** Upper bound of one delay in milliseconds (default 8,000 ms). */
-	maxDelayMs?: number;
-}
+	/** Reads the credential once. @throws n8n's error when the node has no such credential. */
+	static async open(ctx: RequestContext, spec: CredentialSpec): Promise<CredentialSession> {
+		const data = await ctx.getCredentials(spec.type);
+		return new CredentialSession(ctx, spec, { ...data });
+	}
 
-/**
- * Runs `attempt` until it succeeds, `shouldRetry` says no, or the attempts run out; waits with
- * exponential back-off (n8n's `sleep`) between attempts and stops early when the execution is
- * cancelled. `shouldRetry` may return a number of milliseconds to wait instead of `true`
- * (e.g. a rate-limit window). The last error is rethrown unchanged.
- */
-export async function withRetry<T>(
-	ctx: Pick<RequestContext, 'getExecutionCancelSignal'>,
-	attempt: (attemptNumber: number) => Promise<T>,
-	shouldRetry: (error: unknown, attemptNumber: number) => boolean | number,
-	policy: RetryPolicy = {},
-): Promise<T> {
-	const maxAttempts = policy.maxAttempts ?? 4;
-	const baseDelayMs = policy.baseDelayMs ?? 500;
-	const maxDelayMs = policy.maxDelayMs ?? 8000;
-	for (let attemptNumber = 1; ; attemptNumber++) {
-		let failure: unknown;
-		try {
-			return await attempt(attemptNumber);
-		} catch (error) {
-			failure = error;
+	/** The values of the secret fields, the current ones and any replaced by a refresh. */
+	secrets(): string[] {
+		for (const field of this.spec.secretFields) {
+			const value = this.data[field];
+			if (typeof value === 'string' && value !== '') this.seenSecrets.add(value);
 		}
-		const decision = attemptNumber < maxAttempts ? shouldRetry(failure, attemptNumber) : false;
-		if (decision === false || ctx.getExecutionCancelSignal?.()?.aborted) throw failure;
-		const delay =
-			typeof decision === 'number' ? decision : Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
-		await sleep(delay);
-		if (ctx.getExecutionCancelSignal?.()?.aborted) throw failure;
+		return [...this.seenSecrets];
+	}
+
+	/**
+	 * Makes the next request run `preAuthentication` again (e.g. WeChat rejected the token),
+	 * unless another request already replaced `usedValue`, the value of the expirable field that
+	 * was rejected.
+	 */
+	invalidate(usedValue?: unknown): void {
+		const field = this.spec.expirableField;
+		if (!field) return;
+		if (usedValue !== undefined && this.data[field] !== usedValue) return;
+		this.data[field] = '';
+	}
+
+	/**
+	 * Sends one request and returns the raw answer whatever its HTTP status. Bodies that must
+	 * survive a retry or token refresh are Buffers, strings or `FormData`, never streams.
+	 *
+	 * @throws CredentialError when the credential's `preAuthentication` failed (token fetch, key
+	 *   check); TransportError (message redacted) when no HTTP answer came back; n8n's own error
+	 *   for anything else.
+	 */
+	async request(options: IHttpRequestOptions): Promise<RawResponse> {
+		const field = this.spec.expirableField;
+		while (field && !this.data[field] && this.authenticating) {
+			await this.authenticating.catch(() => undefined);
+		}
+		if (field && !this.data[field]) {
+			const attempt = this.send(options);
+			this.authenticating = attempt;
+			try {
+				return await attempt;
+			} finally {
+				if (this.authenticating === attempt) this.authenticating = undefined;
+			}
+		}
+		return await this.send(options);
+	}
+
+	private async send(options: IHttpRequestOptions): Promise<RawResponse> {
+		const node = this.ctx.getNode();
+		const known = node.credentials?.[this.spec.type];
+		const serial = credentialErrorSerial();
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx as IExecuteFunctions,
+				this.spec.type,
+				{ ...options, encoding: 'arraybuffer', json: false, returnFullResponse: true, ignoreHttpStatusErrors: true },
+				{ credentialsDecrypted: { id: known?.id ?? '', name: known?.name ?? this.spec.type, type: this.spec.type, data: this.data } },
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const credentialError = credentialErrorSince(this.data, serial);
+			if (credentialError) throw credentialError;
+			throw toTransportError(error, this.secrets()) ?? error;
+		}
+		const headers: Record<string, string> = {};
+		for (const [key, value] of Object.entries((response.headers ?? {}) as IDataObject)) {
+			if (value !== undefined && value !== null) headers[key.toLowerCase()] = String(value);
+		}
+		return { statusCode: response.statusCode, headers, body: toBuffer(response.body) };
 	}
 }

@@ -4,11 +4,14 @@
  * n8n's own NodeTestHarness is not published (n8n notes, "Testing"), so this reproduces the
  * parts of n8n-core's behaviour that the nodes depend on:
  * - `httpRequestWithAuthentication` runs the package's credential `preAuthentication` when the
- *   expirable hidden field is empty (persisting its output in the credential store, like
- *   CredentialsHelper.preAuthentication), then the credential's `authenticate` (function, or
- *   generic with `={{$credentials.x}}` expressions), then sends the request; after an HTTP 401
- *   it refreshes once. `additionalCredentialOptions.credentialsDecrypted` replaces the stored
- *   data, as in n8n-core.
+ *   expirable hidden field is empty (persisting its output in the credential store AND writing it
+ *   into the data object it was given, like CredentialsHelper.preAuthentication), then the
+ *   credential's `authenticate` (function, or generic with `={{$credentials.x}}` expressions),
+ *   then sends the request; after an HTTP 401 it refreshes once.
+ *   `additionalCredentialOptions.credentialsDecrypted.data` is used as is (the same object), as
+ *   in n8n-core. Every failure, those of `preAuthentication` included, is re-thrown as
+ *   `new NodeApiError(node, error)`, as n8n-core's request-helper-functions.ts does: the original
+ *   error is not kept as `cause` (docs/n8n.md#errors-from-httprequestwithauthentication).
  * - `httpRequest` sends real HTTP with undici and follows n8n's option semantics (qs, json,
  *   encoding including `stream`, returnFullResponse, ignoreHttpStatusErrors, abortSignal); network failures carry
  *   the Node error `code` (ECONNRESET, ECONNREFUSED) like axios errors in n8n.
@@ -18,6 +21,7 @@
  * The real thing is exercised in `npm run e2e`, inside a real n8n process.
  */
 import { request as undiciRequest } from 'undici';
+import { NodeApiError } from 'n8n-workflow';
 import type {
 	IBinaryData,
 	ICredentialDataDecryptedObject,
@@ -116,10 +120,14 @@ export async function sendHttpRequest(options: IHttpRequestOptions, sent?: SentR
 			bodyTimeout: options.timeout,
 		});
 	} catch (error) {
+		// the codes axios gives n8n for the same failures
 		const cause = (error as { cause?: { code?: string } }).cause;
 		const wrapped = new Error((error as Error).message) as HttpError;
-		wrapped.code = cause?.code ?? (error as { code?: string }).code;
-		if ((error as { code?: string }).code === 'UND_ERR_SOCKET') wrapped.code = 'ECONNRESET';
+		const code = (error as { code?: string }).code;
+		wrapped.code = cause?.code ?? code;
+		if (code === 'UND_ERR_SOCKET') wrapped.code = 'ECONNRESET';
+		if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') wrapped.code = 'ECONNABORTED';
+		if ((error as Error).name === 'AbortError' || code === 'UND_ERR_ABORTED') wrapped.code = 'ERR_CANCELED';
 		throw wrapped;
 	}
 	const responseHeaders: Record<string, string> = {};
@@ -263,17 +271,21 @@ export function createExecuteContext(options: ExecuteContextOptions): TestContex
 				requestOptions: IHttpRequestOptions,
 				additional?: { credentialsDecrypted?: { data?: ICredentialDataDecryptedObject } },
 			) {
-				const data = { ...(additional?.credentialsDecrypted?.data ?? credentials[type]) };
+				const data = additional?.credentialsDecrypted?.data ?? { ...credentials[type] };
 				const opts = { ...requestOptions, abortSignal: options.cancelSignal };
 				try {
 					await runPreAuthentication(type, data, false);
 					return await httpRequest(await authenticate(type, data, { ...opts }));
 				} catch (error) {
 					if ((error as HttpError).response?.status === 401 && credentialTypes[type]?.preAuthentication) {
-						await runPreAuthentication(type, data, true);
-						return await httpRequest(await authenticate(type, data, { ...opts }));
+						try {
+							await runPreAuthentication(type, data, true);
+							return await httpRequest(await authenticate(type, data, { ...opts }));
+						} catch (retryError) {
+							throw new NodeApiError(node, retryError as never);
+						}
 					}
-					throw error;
+					throw new NodeApiError(node, error as never);
 				}
 			},
 			assertBinaryData(itemIndex: number, propertyName: string): IBinaryData {

@@ -1,12 +1,17 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { answerExcerpt, vendorApiError } from '../../shared/errors';
-import { parseJsonBody, requestRaw, TransportError, withRetry } from '../../shared/transport';
-import { LEGACY_ASR_SIGNING_DOMAIN } from '../../shared/tencent/signing';
-import { toTencentNodeError } from '../../shared/tencent/api';
+import { VendorApiError } from '../../../credentials/common/errors';
+import { parseJsonBody, TransportError, withRetry } from '../../../credentials/common/http';
+import { answerExcerpt } from '../../../credentials/common/redact';
+import { LEGACY_ASR_SIGNING_DOMAIN } from '../../../credentials/common/tencent/signing';
+import { toNodeError } from '../../shared/errors';
+import type { CredentialSession } from '../../shared/transport';
+
+/** Vendor name of the legacy API's errors in messages. */
+const LEGACY_VENDOR = 'Tencent Cloud ASR';
 
 /**
- * The legacy recording-file API's request error codes (seed 004 §4.1) in English: what went
+ * The legacy recording-file API's request error codes (docs/tencent-legacy-asr.md#error-codes) in English: what went
  * wrong and, where the user can act, what to do. The vendor's own code name and message are kept
  * next to it in every error.
  */
@@ -71,7 +76,7 @@ export interface LegacyTaskCreated {
 }
 
 /**
- * Submits one legacy recording-file recognition (seed 004; vendor notes §4):
+ * Submits one legacy recording-file recognition (docs/tencent-legacy-asr.md#request):
  * `POST https://aai.qcloud.com/asr/v1/<appId>?<query>` with `Content-Type:
  * application/octet-stream` and the audio bytes (or an empty body for `source_type=0`). The
  * credential's `authenticate` adds `secretid`, `timestamp`, `expired` and `nonce`, signs with
@@ -86,70 +91,61 @@ export interface LegacyTaskCreated {
  *   explanation ({@link LEGACY_ASR_ERRORS}); NodeApiError for transport failures.
  */
 export async function submitLegacyAsrTask(
-	ctx: IExecuteFunctions,
+	session: CredentialSession,
 	appId: string,
 	query: IDataObject,
 	body: Buffer,
 	itemIndex: number,
 ): Promise<LegacyTaskCreated> {
-	let answer;
 	try {
-		answer = await withRetry(
-			ctx,
+		const answer = await withRetry(
+			session.ctx,
 			async () =>
-				await requestRaw(ctx, 'tencentCloudApi', {
+				await session.request({
 					method: 'POST',
 					url: `https://${LEGACY_ASR_SIGNING_DOMAIN}/asr/v1/${encodeURIComponent(appId)}`,
 					qs: query,
 					headers: { 'Content-Type': 'application/octet-stream' },
 					body,
 				}),
-			(error) => error instanceof TransportError && error.name !== 'CredentialError' && !error.mayHaveReachedServer,
+			(error) => error instanceof TransportError && !error.mayHaveReachedServer,
 			{ maxAttempts: 3 },
 		);
-	} catch (error) {
-		throw toTencentNodeError(ctx, error, {
-			action: 'the legacy ASR task',
-			idempotent: false,
-			itemIndex,
-			unsureHint: 'wait for the callback before submitting again.',
-			host: LEGACY_ASR_SIGNING_DOMAIN,
-		});
-	}
-	const parsed = parseJsonBody(answer.body, ['requestId']);
-	if (!parsed || parsed.code === undefined) {
-		throw vendorApiError(
-			ctx.getNode(),
-			{
+		const parsed = parseJsonBody(answer.body, ['requestId']);
+		if (!parsed || parsed.code === undefined) {
+			throw new VendorApiError({
 				vendor: 'Tencent Cloud',
-				httpCode: answer.statusCode,
-				message: `Unexpected answer from the legacy ASR API (HTTP ${answer.statusCode}): ${answerExcerpt(answer.body.toString('utf8'), 200)}`,
-			},
-			itemIndex,
-		);
-	}
-	const code = Number(parsed.code);
-	const vendorMessage = typeof parsed.message === 'string' ? parsed.message : '';
-	if (code !== 0) {
-		const known = LEGACY_ASR_ERRORS[code];
-		throw vendorApiError(
-			ctx.getNode(),
-			{
-				vendor: 'Tencent Cloud ASR',
+				httpStatus: answer.statusCode,
+				message: `Unexpected answer from the legacy ASR API (HTTP ${answer.statusCode}): ${answerExcerpt(answer.body.toString('utf8'), 200, session.secrets())}`,
+			});
+		}
+		const code = Number(parsed.code);
+		const vendorMessage = typeof parsed.message === 'string' ? parsed.message : '';
+		if (code !== 0) {
+			const known = LEGACY_ASR_ERRORS[code];
+			throw new VendorApiError({
+				vendor: LEGACY_VENDOR,
 				code,
 				message: known ? `${known.message}${vendorMessage ? ` (${vendorMessage})` : ''}` : vendorMessage || 'Unknown error',
-				httpCode: answer.statusCode !== 200 ? answer.statusCode : undefined,
+				httpStatus: answer.statusCode !== 200 ? answer.statusCode : undefined,
 				hint: known?.hint,
-			},
+			});
+		}
+		if (parsed.requestId === undefined || parsed.requestId === null) {
+			throw new VendorApiError({
+				vendor: LEGACY_VENDOR,
+				code,
+				message: `The answer has no requestId (task id): ${answerExcerpt(answer.body.toString('utf8'), 200, session.secrets())}`,
+			});
+		}
+		return { taskId: String(parsed.requestId), code, message: vendorMessage };
+	} catch (error) {
+		throw toNodeError(session.ctx.getNode(), error, {
+			vendor: 'Tencent Cloud',
 			itemIndex,
-		);
+			secrets: session.secrets(),
+			networkHint: `Check the network path from n8n to ${LEGACY_ASR_SIGNING_DOMAIN} (or the custom endpoint of the credential).`,
+			notResent: { action: 'the legacy ASR task', check: 'wait for the callback before submitting again.' },
+		});
 	}
-	if (parsed.requestId === undefined || parsed.requestId === null) {
-		throw vendorApiError(
-			ctx.getNode(),
-			{ vendor: 'Tencent Cloud ASR', code, message: `The answer has no requestId (task id): ${answerExcerpt(answer.body.toString('utf8'), 200)}` },
-			itemIndex,
-		);
-	}
-	return { taskId: String(parsed.requestId), code, message: vendorMessage };
 }

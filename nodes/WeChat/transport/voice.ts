@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { IExecuteFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
+import { pause } from '../../../credentials/common/http';
 import { buildMultipart } from '../../shared/multipart';
-import { weChatApiRequest } from './index';
+import type { CredentialSession } from '../../shared/transport';
+import { weChatApiRequest } from './request';
 
-/** WeChat's upper bound for one voice file, in bytes (seed 000: "1M max"; vendor notes §1). */
+/** WeChat's upper bound for one voice file, in bytes (docs/wechat.md#voice-upload). */
 export const WECHAT_MAX_VOICE_BYTES = 1_048_576;
 
-/** The result must be fetched within this many milliseconds of the upload (seed 001 §4). */
+/** The result must be fetched within this many milliseconds of the upload (docs/wechat.md#voice-result). */
 export const WECHAT_RESULT_WINDOW_MS = 10_000;
 
-/** Languages WeChat recognises (seed 000 `lang`). */
+/** Languages WeChat recognises (docs/wechat.md#voice-upload). */
 export type WeChatLanguage = 'zh_CN' | 'en_US';
 
 /** A fresh voice_id: `n8n_` + time + random hex (WeChat's uniqueness rules are undocumented). */
@@ -20,14 +20,14 @@ export function generateVoiceId(): string {
 }
 
 /**
- * Uploads one mp3 (`addvoicetorecofortext`, seed 000): multipart part `media`, query
+ * Uploads one mp3 (`addvoicetorecofortext`, docs/wechat.md#voice-upload): multipart part `media`, query
  * `format=mp3&voice_id=…&lang=…`. Returns the time just before sending, in epoch milliseconds: WeChat's
  * 10-second result window starts no earlier, so a deadline counted from it is safe.
  *
  * @throws NodeApiError for any non-zero errcode (40010 size, token problems after one refresh …).
  */
 export async function uploadVoice(
-	this: IExecuteFunctions,
+	session: CredentialSession,
 	args: { data: Buffer; voiceId: string; language: WeChatLanguage; fileName?: string; itemIndex: number },
 ): Promise<number> {
 	const multipart = buildMultipart([
@@ -35,7 +35,7 @@ export async function uploadVoice(
 	]);
 	// The window is counted from before sending: WeChat's clock starts no earlier than this.
 	const sentAt = Date.now();
-	await weChatApiRequest.call(this, {
+	await weChatApiRequest(session, {
 		method: 'POST',
 		path: '/cgi-bin/media/voice/addvoicetorecofortext',
 		qs: { format: 'mp3', voice_id: args.voiceId, lang: args.language },
@@ -56,17 +56,17 @@ export interface VoiceResult {
 }
 
 /**
- * Polls `queryrecoresultfortext` (seed 001) until the result is complete or the 10-second window
+ * Polls `queryrecoresultfortext` (docs/wechat.md#voice-result) until the result is complete or the 10-second window
  * that started at `uploadedAt` closes. The official answer is `{"result":"…"}`; developers also
  * report `{"result":"","is_end":false}` while processing and partial results delivered in
- * pieces until `is_end` is true (vendor notes §1): pieces are concatenated while `is_end` is
+ * pieces until `is_end` is true (not documented by WeChat; docs/wechat.md#voice-result): pieces are concatenated while `is_end` is
  * false; without `is_end`, the first non-empty result is final.
  *
  * @param pollIntervalMs wait between calls, in milliseconds.
  * @param wait false for a single call (the Get Result operation without waiting).
  */
 export async function pollVoiceResult(
-	this: IExecuteFunctions,
+	session: CredentialSession,
 	args: {
 		voiceId: string;
 		language: WeChatLanguage;
@@ -79,7 +79,7 @@ export async function pollVoiceResult(
 	const deadline = (args.uploadedAt ?? Date.now()) + WECHAT_RESULT_WINDOW_MS;
 	let text = '';
 	for (let polls = 1; ; polls++) {
-		const body = await weChatApiRequest.call(this, {
+		const body = await weChatApiRequest(session, {
 			method: 'POST',
 			path: '/cgi-bin/media/voice/queryrecoresultfortext',
 			qs: { voice_id: args.voiceId, lang: args.language },
@@ -94,10 +94,10 @@ export async function pollVoiceResult(
 				return { text, complete: true, polls };
 			}
 		}
-		const signal = this.getExecutionCancelSignal?.();
+		const signal = session.ctx.getExecutionCancelSignal?.();
 		if (!args.wait || signal?.aborted || Date.now() + args.pollIntervalMs >= deadline) {
 			return { text, complete: false, polls };
 		}
-		await sleep(args.pollIntervalMs);
+		if (await pause(args.pollIntervalMs, signal)) return { text, complete: false, polls };
 	}
 }

@@ -4,7 +4,7 @@ import * as transcribe from './transcribe.operation';
 
 export { transcribe };
 
-/** Operations of the Audio resource (Coze speech recognition, seed 003). */
+/** Operations of the Audio resource (Coze speech recognition: docs/coze.md#transcriptions). */
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',

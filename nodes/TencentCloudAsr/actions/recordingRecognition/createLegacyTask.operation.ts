@@ -2,8 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
+import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
+import { checkHttpUrl } from '../../../shared/url';
 import { submitLegacyAsrTask } from '../../transport/legacyAsr';
-import { audioSummary, checkHttpUrl, LEGACY_MAX_URL_BYTES, readAudioInput } from './audioInput';
+import { LEGACY_AUDIO, LEGACY_MAX_URL_BYTES, readTencentAudio, tencentAudioSummary } from './audio';
+
+/** Items in flight at once by default; the legacy API documents no rate limit (docs/tencent-legacy-asr.md#request). */
+export const defaultConcurrency = 5;
 
 const properties: INodeProperties[] = [
 	{
@@ -19,7 +25,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'https://n8n.example.com/webhook/…/tencent-asr-callback?token=…',
+		placeholder: 'e.g. https://n8n.example.com/webhook/…/tencent-asr-callback?token=…',
 		description: 'Where Tencent posts the result (required by this API; shorter than 2048 bytes), e.g. the production URL of a Tencent Cloud ASR Trigger with its token',
 	},
 	{
@@ -58,6 +64,14 @@ const properties: INodeProperties[] = [
 		default: 0,
 		description: 'Text encoding of the result in the callback (res_text_format). The Tencent Cloud ASR Trigger reads UTF-8, GB2312 and GBK by itself; for BIG5 set its Text Encoding option to BIG5.',
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [concurrencyOption(defaultConcurrency)],
+	},
 ];
 
 /** Parameters of Create Legacy Task (seed 004: `aai.qcloud.com/asr/v1/{appid}`). */
@@ -81,10 +95,10 @@ const LEGACY_ENGINES = ['8k_0', '16k_0', '8k_6'];
  * @throws NodeOperationError for invalid input; NodeApiError with the numeric code 1000–1034,
  *   Tencent's message and an English explanation.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
 	const node = this.getNode();
-	const credentials = await this.getCredentials('tencentCloudApi');
-	const appId = String(credentials.appId ?? '').trim();
+	const session = await run.credentials(TENCENT_CREDENTIAL);
+	const appId = String(session.data.appId ?? '').trim();
 	if (!appId) {
 		throw inputError(
 			node,
@@ -96,7 +110,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!/^\d+$/.test(appId)) {
 		throw inputError(node, `The App ID "${appId}" of the Tencent Cloud credential is not a number`, 'Copy the numeric App ID from the Tencent Cloud CAM → API Keys page.', itemIndex);
 	}
-	const callbackUrl = checkHttpUrl(this, this.getNodeParameter('callbackUrl', itemIndex), 'Callback URL', itemIndex, LEGACY_MAX_URL_BYTES);
+	const callbackUrl = checkHttpUrl(node, this.getNodeParameter('callbackUrl', itemIndex), itemIndex, {
+		label: 'Callback URL',
+		maxLength: { bytes: LEGACY_MAX_URL_BYTES, owner: 'Tencent' },
+	});
 	const engine = String(this.getNodeParameter('legacyEngineModelType', itemIndex) ?? '');
 	if (!LEGACY_ENGINES.includes(engine)) {
 		throw inputError(node, `Engine Model Type "${engine}" is not one of ${LEGACY_ENGINES.join(', ')}`, undefined, itemIndex);
@@ -117,7 +134,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (![0, 1, 2, 3].includes(resTextFormat)) {
 		throw inputError(node, `Result Text Encoding must be 0, 1, 2 or 3, not ${String(resTextFormat)}`, undefined, itemIndex);
 	}
-	const audio = await readAudioInput(this, itemIndex, 'legacy', channelNum);
+	const audio = await readTencentAudio(this, itemIndex, LEGACY_AUDIO, channelNum);
 	const query: IDataObject = {
 		projectid: 0,
 		sub_service_type: 0,
@@ -130,9 +147,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	if (audio.kind === 'url') query.url = audio.url;
 	const body = audio.kind === 'url' ? Buffer.alloc(0) : audio.data;
-	const created = await submitLegacyAsrTask(this, appId, query, body, itemIndex);
+	const created = await submitLegacyAsrTask(session, appId, query, body, itemIndex);
 	const output: IDataObject = { taskId: created.taskId, code: created.code, message: created.message };
-	const summary = audioSummary(audio);
+	const summary = tencentAudioSummary(audio);
 	if (summary) output.audio = summary;
 	return output;
 }

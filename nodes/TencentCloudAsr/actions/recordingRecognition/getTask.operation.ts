@@ -2,7 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
-import { tencentApiRequest } from '../../../shared/tencent/api';
+import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
+import { describeTaskStatus } from '../../transport/recTask';
+
+/**
+ * Items in flight at once by default: DescribeTaskStatus allows 50 requests per second per
+ * account (docs/tencent-cloud-api.md#rate-limits), which the node keeps to.
+ */
+export const defaultConcurrency = 10;
 
 const properties: INodeProperties[] = [
 	{
@@ -11,8 +19,16 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '9007199254740993',
+		placeholder: 'e.g. 9007199254740993',
 		description: 'TaskId returned by Create Task (a number of up to 20 digits; keep it as text). Tencent keeps tasks for 24 hours.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [concurrencyOption(defaultConcurrency)],
 	},
 ];
 
@@ -22,14 +38,11 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** Readable names of DescribeTaskStatus `Status` (vendor notes §3: 0 waiting, 1 doing, 2 success, 3 failed). */
-export const TASK_STATUS_TEXT: Record<number, string> = { 0: 'waiting', 1: 'doing', 2: 'success', 3: 'failed' };
-
 const UINT64_MAX = 18446744073709551615n;
 
 /**
  * Checks a TaskId given by the user or an expression and returns it as a decimal string. TaskIds
- * are uint64 and may exceed 2^53 (vendor notes §3), so a JavaScript number above
+ * are uint64 and may exceed 2^53 (docs/tencent-cloud-api.md#asr-createrectask), so a JavaScript number above
  * `Number.MAX_SAFE_INTEGER` is refused: its digits are no longer the task's.
  *
  * @throws NodeOperationError (item error) for anything but 1–20 digits within uint64.
@@ -50,56 +63,12 @@ export function normalizeTaskId(ctx: IExecuteFunctions, value: unknown, itemInde
 	return BigInt(text).toString();
 }
 
-/** The parsed `ResultDetail` (SentenceDetail[]): an array, a JSON text of one, or null. */
-function parseResultDetail(value: unknown): unknown[] | null {
-	if (Array.isArray(value)) return value;
-	if (typeof value === 'string' && value.trim()) {
-		try {
-			const parsed: unknown = JSON.parse(value);
-			return Array.isArray(parsed) ? parsed : null;
-		} catch {
-			return null;
-		}
-	}
-	return null;
-}
-
-/**
- * Calls DescribeTaskStatus for `taskId` (sent as a bare JSON number, kept as a string on the way
- * back) and returns the task as output fields: `taskId` (string), `status` (0–3), `statusText`
- * (`waiting`, `doing`, `success`, `failed`), `text` (Result: lines `[m:s.mmm,m:s.mmm]  text`),
- * `resultDetail` (SentenceDetail[] or null), `audioDuration` (seconds), `errorMessage`,
- * `requestId`. Source: vendor notes §3.
- *
- * @throws NodeApiError with Tencent's Code, Message and RequestId (e.g. FailedOperation.NoSuchTask).
- */
-export async function describeTask(ctx: IExecuteFunctions, taskId: string, itemIndex: number): Promise<IDataObject> {
-	const response = await tencentApiRequest(ctx, {
-		service: 'asr',
-		action: 'DescribeTaskStatus',
-		params: { TaskId: taskId },
-		itemIndex,
-	});
-	const data = (response.Data ?? {}) as IDataObject;
-	const status = Number(data.Status);
-	const duration = Number(data.AudioDuration);
-	return {
-		taskId: data.TaskId !== undefined && data.TaskId !== null ? String(data.TaskId) : taskId,
-		status,
-		statusText: TASK_STATUS_TEXT[status] ?? (typeof data.StatusStr === 'string' ? data.StatusStr : `unknown (${String(data.Status)})`),
-		text: typeof data.Result === 'string' ? data.Result : '',
-		resultDetail: parseResultDetail(data.ResultDetail),
-		audioDuration: Number.isFinite(duration) ? duration : null,
-		errorMessage: typeof data.ErrorMsg === 'string' ? data.ErrorMsg : '',
-		requestId: typeof response.RequestId === 'string' ? response.RequestId : undefined,
-	};
-}
-
 /**
  * Get Task (DescribeTaskStatus) for one item: the task's status and, once finished, its result.
- * See {@link describeTask} for the output.
+ * See {@link describeTaskStatus} for the output.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
 	const taskId = normalizeTaskId(this, this.getNodeParameter('taskId', itemIndex), itemIndex);
-	return await describeTask(this, taskId, itemIndex);
+	const session = await run.credentials(TENCENT_CREDENTIAL);
+	return await describeTaskStatus(session, taskId, itemIndex);
 }

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { audioInputProperties } from './audioInput';
+import { audioInputProperties } from './audio';
 import * as createLegacyTask from './createLegacyTask.operation';
 import * as createTask from './createTask.operation';
 import * as getTask from './getTask.operation';
@@ -12,8 +12,9 @@ export { createLegacyTask, createTask, getTask, transcribe };
 
 /**
  * Operations of the Recording Recognition resource: Tencent Cloud ASR recording-file recognition
- * (API 3.0 CreateRecTask / DescribeTaskStatus, version 2019-06-14; and the legacy signed API of
- * seed 004).
+ * (API 3.0 CreateRecTask / DescribeTaskStatus, version 2019-06-14:
+ * docs/tencent-cloud-api.md#asr-createrectask; and the legacy signed API:
+ * docs/tencent-legacy-asr.md).
  */
 export const description: INodeProperties[] = [
 	{

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
-import { readAudioInput, type AudioInput } from './audioInput';
+import { readTencentAudio, REC_TASK_AUDIO, type TencentAudio } from './audio';
 
 /**
  * CreateRecTask engine models (EngineModelType), from the official SDK models of ASR 2019-06-14
@@ -214,7 +214,7 @@ function integerField(
 
 /**
  * Builds the CreateRecTask parameters of one item (vendor notes §3) and reads its audio
- * ({@link readAudioInput}): `EngineModelType`, `ChannelNum` (2 only for 8k engines), `ResTextFormat`
+ * ({@link readTencentAudio}): `EngineModelType`, `ChannelNum` (2 only for 8k engines), `ResTextFormat`
  * (0–5), `SourceType` 0 with `Url` or 1 with base64 `Data` and `DataLen` (raw bytes), the
  * Additional Fields under their vendor names, and `CallbackUrl` when given. Everything is checked
  * here, before any request.
@@ -226,7 +226,7 @@ export async function buildRecTaskRequest(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	callbackUrl: string | undefined,
-): Promise<{ params: IDataObject; audio: AudioInput }> {
+): Promise<{ params: IDataObject; audio: TencentAudio }> {
 	const node = ctx.getNode();
 	const engine = String(ctx.getNodeParameter('engineModelType', itemIndex) ?? '').trim();
 	if (!engine) throw inputError(node, 'Engine Model Type is empty', 'Choose a recognition engine, e.g. 16k_zh.', itemIndex);
@@ -283,7 +283,7 @@ export async function buildRecTaskRequest(
 	}
 	if (callbackUrl) params.CallbackUrl = callbackUrl;
 
-	const audio = await readAudioInput(ctx, itemIndex, 'recTask', channelNum);
+	const audio = await readTencentAudio(ctx, itemIndex, REC_TASK_AUDIO, channelNum);
 	if (audio.kind === 'url') {
 		params.SourceType = 0;
 		params.Url = audio.url;

@@ -1,21 +1,29 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { pause } from '../../../../credentials/common/http';
 import { inputError, vendorApiError } from '../../../shared/errors';
-import { withDetails } from '../../../shared/execute';
-import { audioSummary } from './audioInput';
-import { createRecTask } from './createTask.operation';
-import { describeTask } from './getTask.operation';
+import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { asItemError, errorItem, forEachConcurrently, withDetails } from '../../../shared/runner';
+import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
+import type { CredentialSession } from '../../../shared/transport';
+import { createRecTask, describeTaskStatus, type RecTask } from '../../transport/recTask';
+import { tencentAudioSummary } from './audio';
 import { buildRecTaskRequest } from './recTaskFields';
 
-/** Default wait between two DescribeTaskStatus polls, in seconds. */
+/** Default wait between two DescribeTaskStatus polls of one task, in seconds. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 3;
 
 /** Default longest wait for a result, in seconds (10 minutes). */
 export const DEFAULT_MAX_WAIT_SECONDS = 600;
 
-/** Longest single `sleep`, in milliseconds, so a cancelled execution stops promptly. */
-const CANCEL_CHECK_MS = 200;
+/**
+ * Items whose audio is read and whose task is created at the same time, by default. Every task is
+ * created before any is waited for, so this bounds memory (binary audio of up to 5 MB per item in
+ * flight), not how many tasks run: CreateRecTask's 20 requests per second and DescribeTaskStatus's
+ * 50 (docs/tencent-cloud-api.md#rate-limits) are kept to whatever this is set to.
+ */
+export const defaultConcurrency = 10;
 
 const properties: INodeProperties[] = [
 	{
@@ -25,13 +33,14 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			concurrencyOption(defaultConcurrency),
 			{
 				displayName: 'Max Wait (Seconds)',
 				name: 'maxWaitSeconds',
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_WAIT_SECONDS,
-				description: 'How long to wait for the result before giving up; the task keeps running at Tencent and Get Task can fetch it later. Tencent needs about 1 to 3 minutes per hour of audio.',
+				description: 'How long to wait for each result before giving up; the task keeps running at Tencent and Get Task can fetch it later. Tencent needs about 1 to 3 minutes per hour of audio.',
 			},
 			{
 				displayName: 'Poll Interval (Seconds)',
@@ -39,7 +48,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 2 },
 				default: DEFAULT_POLL_INTERVAL_SECONDS,
-				description: 'Time between two status checks (DescribeTaskStatus allows 50 per second per account)',
+				description: 'Time between two status checks of a task (DescribeTaskStatus allows 50 per second per account)',
 			},
 		],
 	},
@@ -51,22 +60,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/**
- * Waits `ms` milliseconds with n8n's `sleep`, in slices of at most 200 ms, and returns early with
- * `true` as soon as the execution is cancelled (`getExecutionCancelSignal()`); `false` when the
- * whole time passed.
- */
-export async function sleepUnlessCancelled(ctx: IExecuteFunctions, ms: number): Promise<boolean> {
-	const signal = ctx.getExecutionCancelSignal?.();
-	const until = Date.now() + ms;
-	for (;;) {
-		if (signal?.aborted) return true;
-		const left = until - Date.now();
-		if (left <= 0) return false;
-		await sleep(Math.min(left, CANCEL_CHECK_MS));
-	}
-}
-
 function positiveSeconds(ctx: IExecuteFunctions, value: unknown, label: string, fallback: number, min: number, itemIndex: number): number {
 	if (value === undefined || value === null || value === '') return fallback;
 	const number = Number(value);
@@ -76,79 +69,180 @@ function positiveSeconds(ctx: IExecuteFunctions, value: unknown, label: string, 
 	return number;
 }
 
-/**
- * Transcribe for one item: CreateRecTask, then DescribeTaskStatus every Poll Interval until the
- * task succeeds or fails (vendor notes §3; n8n notes, "Waiting for asynchronous results").
- *
- * - Success: the Get Task fields (`taskId`, `status`, `statusText`, `text`, `resultDetail`,
- *   `audioDuration`, `errorMessage`, `requestId`) plus `audio` for binary input.
- * - Failure (Status 3): NodeApiError "Recognition task <id> failed: <ErrorMsg>".
- * - Max Wait passed: NodeOperationError naming the task id and saying to use Get Task later.
- * - Execution cancelled: stops within 200 ms with a NodeOperationError naming the task id.
- *
- * Errors after the task was created carry `taskId` (continue-on-fail items include it).
- */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const intervalSeconds = positiveSeconds(this, options.pollIntervalSeconds, 'Poll Interval', DEFAULT_POLL_INTERVAL_SECONDS, 0, itemIndex);
-	const maxWaitSeconds = positiveSeconds(this, options.maxWaitSeconds, 'Max Wait', DEFAULT_MAX_WAIT_SECONDS, 0.001, itemIndex);
-	const { params, audio } = await buildRecTaskRequest(this, itemIndex, undefined);
-	const created = await createRecTask(this, params, itemIndex);
-	const taskId = created.taskId;
-	const deadline = Date.now() + maxWaitSeconds * 1000;
-	const resumeHint = `Use the Get Task operation with Task ID ${taskId} to fetch the result later (Tencent keeps tasks for 24 hours).`;
-	const cancelled = () =>
-		withDetails(
-			new NodeOperationError(this.getNode(), `The execution was cancelled while waiting for task ${taskId}`, {
-				description: resumeHint,
-				itemIndex,
-			}),
-			{ taskId },
-		);
+/** A created task being waited for. */
+interface PendingTask {
+	itemIndex: number;
+	taskId: string;
+	/** Epoch milliseconds: the next DescribeTaskStatus. */
+	nextPollAt: number;
+	/** Epoch milliseconds: Max Wait runs out. */
+	deadline: number;
+	intervalMs: number;
+	maxWaitSeconds: number;
+	audio?: Record<string, string | number>;
+}
 
-	let last: IDataObject | undefined;
-	for (;;) {
-		const wait = Math.max(0, Math.min(intervalSeconds * 1000, deadline - Date.now()));
-		if (await sleepUnlessCancelled(this, wait)) throw cancelled();
-		try {
-			last = await describeTask(this, taskId, itemIndex);
-		} catch (error) {
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-				error.description = `${error.description ? `${error.description} ` : ''}The task ${taskId} was created. ${resumeHint}`;
-				throw withDetails(error, { taskId });
-			}
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex, description: resumeHint });
-		}
-		if (last.status === 2) {
-			const summary = audioSummary(audio);
-			return summary ? { ...last, audio: summary } : last;
-		}
-		if (last.status === 3) {
-			throw withDetails(
-				vendorApiError(
-					this.getNode(),
-					{
-						vendor: 'Tencent Cloud',
-						message: `Recognition task ${taskId} failed: ${String(last.errorMessage || 'no reason given')}`,
-						requestId: typeof last.requestId === 'string' ? last.requestId : undefined,
-						requestIdLabel: 'RequestId',
-						hint: 'Check that the audio is a supported format (wav, mp3, m4a, flac, ogg-opus, amr, aac …), can be downloaded by Tencent, and matches the engine (8k for telephone audio).',
-					},
+const resumeHint = (taskId: string) =>
+	`Use the Get Task operation with Task ID ${taskId} to fetch the result later (Tencent keeps tasks for 24 hours).`;
+
+/** "Tasks still running at Tencent: item 2 → 123, item 3 → 456." for error descriptions. */
+function otherTasksNote(tasks: PendingTask[], except: number): string {
+	const others = tasks.filter((task) => task.itemIndex !== except);
+	if (others.length === 0) return '';
+	const listed = others.slice(0, 20).map((task) => `item ${task.itemIndex + 1} → ${task.taskId}`);
+	return ` Tasks of other items are still running at Tencent, fetch them with Get Task: ${listed.join(', ')}${others.length > 20 ? ` and ${others.length - 20} more` : ''}.`;
+}
+
+/**
+ * Transcribe for all items (docs/tencent-cloud-api.md#asr-createrectask,
+ * #asr-describetaskstatus; docs/n8n.md#polling-and-cancellation): first every item's task is
+ * created (Concurrency items at a time, within CreateRecTask's rate limit), then the pending tasks
+ * are polled together, each every Poll Interval, and each item completes as soon as its task
+ * ends. A folder of recordings therefore takes about as long as its longest recording.
+ *
+ * Per item, in input order and paired:
+ * - success: the Get Task fields (`taskId`, `status`, `statusText`, `text`, `resultDetail`,
+ *   `audioDuration`, `errorMessage`, `requestId`) plus `audio` for binary input;
+ * - failure (Status 3): NodeApiError "Recognition task <id> failed: <ErrorMsg>";
+ * - Max Wait passed (counted from the task's creation): NodeOperationError naming the task id;
+ * - execution cancelled: stops within 200 ms with a NodeOperationError naming the task id.
+ * Errors after a task was created carry `taskId` (continue-on-fail items include it); without
+ * continue-on-fail the first failure stops the node and its description lists the tasks of other
+ * items that are still running, so no result is lost.
+ */
+export async function executeBatch(this: IExecuteFunctions, run: OperationContext): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
+	const signal = this.getExecutionCancelSignal?.();
+	const outputs: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const failures = new Map<number, unknown>();
+	const record = (itemIndex: number, error: unknown) => {
+		if (continueOnFail) outputs[itemIndex] = { json: errorItem(error), pairedItem: { item: itemIndex } };
+		else failures.set(itemIndex, error);
+	};
+	const stop = () => failures.size > 0 || Boolean(signal?.aborted);
+
+	let session: CredentialSession | undefined;
+	const pending: PendingTask[] = [];
+	await forEachConcurrently(
+		items.length,
+		run.concurrency,
+		async (itemIndex) => {
+			try {
+				const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+				const intervalSeconds = positiveSeconds(this, options.pollIntervalSeconds, 'Poll Interval', DEFAULT_POLL_INTERVAL_SECONDS, 0, itemIndex);
+				const maxWaitSeconds = positiveSeconds(this, options.maxWaitSeconds, 'Max Wait', DEFAULT_MAX_WAIT_SECONDS, 0.001, itemIndex);
+				const { params, audio } = await buildRecTaskRequest(this, itemIndex, undefined);
+				session ??= await run.credentials(TENCENT_CREDENTIAL);
+				const created = await createRecTask(session, params, itemIndex);
+				const now = Date.now();
+				pending.push({
 					itemIndex,
-				),
-				{ taskId, status: 3, statusText: 'failed', errorMessage: last.errorMessage ?? '' },
-			);
-		}
-		if (this.getExecutionCancelSignal?.()?.aborted) throw cancelled();
-		if (Date.now() >= deadline) {
-			throw withDetails(
-				new NodeOperationError(
-					this.getNode(),
-					`Task ${taskId} did not finish within ${maxWaitSeconds} seconds (last status: ${String(last.statusText)})`,
-					{ description: `The task is still running at Tencent Cloud. ${resumeHint} Or raise Max Wait.`, itemIndex },
-				),
-				{ taskId, status: last.status, statusText: last.statusText },
-			);
-		}
+					taskId: created.taskId,
+					nextPollAt: now + intervalSeconds * 1000,
+					deadline: now + maxWaitSeconds * 1000,
+					intervalMs: intervalSeconds * 1000,
+					maxWaitSeconds,
+					audio: tencentAudioSummary(audio),
+				});
+			} catch (error) {
+				record(itemIndex, error);
+			}
+		},
+		stop,
+	);
+
+	const cancelled = (task: PendingTask) =>
+		withDetails(
+			new NodeOperationError(node, `The execution was cancelled while waiting for task ${task.taskId}`, {
+				description: `${resumeHint(task.taskId)}${otherTasksNote(pending, task.itemIndex)}`,
+				itemIndex: task.itemIndex,
+			}),
+			{ taskId: task.taskId },
+		);
+	const settle = (task: PendingTask, result: RecTask | undefined, error?: unknown) => {
+		pending.splice(pending.indexOf(task), 1);
+		if (error !== undefined) record(task.itemIndex, error);
+		else outputs[task.itemIndex] = { json: task.audio ? { ...result!, audio: task.audio } : result!, pairedItem: { item: task.itemIndex } };
+	};
+
+	while (pending.length > 0 && !stop()) {
+		const now = Date.now();
+		const due = pending.filter((task) => task.nextPollAt <= now).sort((a, b) => a.itemIndex - b.itemIndex);
+		await forEachConcurrently(
+			due.length,
+			run.concurrency,
+			async (index) => {
+				const task = due[index];
+				let last: RecTask;
+				try {
+					last = await describeTaskStatus(session!, task.taskId, task.itemIndex);
+				} catch (error) {
+					const nodeError = asItemError(this, error, task.itemIndex);
+					nodeError.description = `${nodeError.description ? `${nodeError.description} ` : ''}The task ${task.taskId} was created. ${resumeHint(task.taskId)}`;
+					settle(task, undefined, withDetails(nodeError, { taskId: task.taskId }));
+					return;
+				}
+				if (last.status === 2) return settle(task, last);
+				if (last.status === 3) {
+					return settle(
+						task,
+						undefined,
+						withDetails(
+							vendorApiError(
+								node,
+								{
+									vendor: 'Tencent Cloud',
+									message: `Recognition task ${task.taskId} failed: ${last.errorMessage || 'no reason given'}`,
+									requestId: last.requestId,
+									requestIdLabel: 'RequestId',
+									hint: 'Check that the audio is a supported format (wav, mp3, m4a, flac, ogg-opus, amr, aac …), can be downloaded by Tencent, and matches the engine (8k for telephone audio).',
+								},
+								task.itemIndex,
+							),
+							{ taskId: task.taskId, status: 3, statusText: 'failed', errorMessage: last.errorMessage },
+						),
+					);
+				}
+				if (Date.now() >= task.deadline) {
+					return settle(
+						task,
+						undefined,
+						withDetails(
+							new NodeOperationError(
+								node,
+								`Task ${task.taskId} did not finish within ${task.maxWaitSeconds} seconds (last status: ${last.statusText})`,
+								{ description: `The task is still running at Tencent Cloud. ${resumeHint(task.taskId)} Or raise Max Wait.`, itemIndex: task.itemIndex },
+							),
+							{ taskId: task.taskId, status: last.status, statusText: last.statusText },
+						),
+					);
+				}
+				task.nextPollAt = Math.min(Date.now() + task.intervalMs, task.deadline);
+			},
+			() => Boolean(signal?.aborted),
+		);
+		if (pending.length === 0 || stop()) break;
+		const wake = Math.min(...pending.map((task) => task.nextPollAt));
+		await pause(Math.max(0, wake - Date.now()), signal);
 	}
+
+	if (failures.size > 0) {
+		const first = Math.min(...failures.keys());
+		const error = asItemError(this, failures.get(first), first);
+		const note = otherTasksNote(pending, first);
+		if (note && (error instanceof NodeApiError || error instanceof NodeOperationError)) {
+			error.description = `${error.description ?? ''}${note}`.trim();
+		}
+		throw error;
+	}
+	if (signal?.aborted && pending.length > 0) {
+		throw cancelled([...pending].sort((a, b) => a.itemIndex - b.itemIndex)[0]);
+	}
+	const missing = outputs.findIndex((output) => output === undefined);
+	if (missing >= 0) {
+		throw new NodeOperationError(node, 'The execution was cancelled before every item was processed', { itemIndex: missing });
+	}
+	return [outputs as INodeExecutionData[]];
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
 
-/** Readable names of an IVR audio file's review `Status` (seed 002; vendor notes §3: 0, 1, 2). */
+/** Readable names of an IVR audio file's review `Status` (docs/tencent-cloud-api.md#contact-center-uploadivraudio: 0, 1, 2). */
 export const IVR_AUDIO_STATUS_TEXT: Record<number, string> = {
 	0: 'Pending review',
 	1: 'Approved',
@@ -25,7 +25,7 @@ export function toAudioFileOutput(info: IDataObject): IDataObject {
 
 /**
  * The SdkAppId parameter of item `itemIndex` as a positive whole number (the Contact Center
- * application, seed 002).
+ * application: docs/tencent-cloud-api.md#contact-center-uploadivraudio).
  *
  * @throws NodeOperationError (item error) for anything else, saying where to find it.
  */

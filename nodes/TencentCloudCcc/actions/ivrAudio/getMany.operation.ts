@@ -2,10 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
-import { tencentApiRequest } from '../../../shared/tencent/api';
+import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
+import { describeIvrAudioList } from '../../transport/ivrAudio';
 import { readSdkAppId, toAudioFileOutput } from './audioFile';
 
-/** Largest `PageSize` DescribeIvrAudioList accepts (vendor notes §3). */
+/** Items in flight at once by default (DescribeIvrAudioList: 20 requests per second, kept to by the node). */
+export const defaultConcurrency = 5;
+
+/** Largest `PageSize` DescribeIvrAudioList accepts (docs/tencent-cloud-api.md#contact-center-describeivraudiolist). */
 export const MAX_PAGE_SIZE = 50;
 
 const properties: INodeProperties[] = [
@@ -15,7 +20,7 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		required: true,
-		placeholder: '1400000000',
+		placeholder: 'e.g. 1400000000',
 		description: 'ID of the Contact Center application whose IVR audio files to list',
 	},
 	{
@@ -46,7 +51,7 @@ const properties: INodeProperties[] = [
 				name: 'audioFileNames',
 				type: 'string',
 				default: '',
-				placeholder: 'business_id_pic5.mp3, business_id_pic6.mp3',
+				placeholder: 'e.g. business_id_pic5.mp3, business_id_pic6.mp3',
 				description: 'Only files with these names given by Tencent (AudioFileName), separated by commas',
 			},
 			{
@@ -54,7 +59,7 @@ const properties: INodeProperties[] = [
 				name: 'customFileNames',
 				type: 'string',
 				default: '',
-				placeholder: 'welcome-message, closing-message',
+				placeholder: 'e.g. welcome-message, closing-message',
 				description: 'Only files with these custom names, separated by commas',
 			},
 			{
@@ -62,10 +67,18 @@ const properties: INodeProperties[] = [
 				name: 'fileIds',
 				type: 'string',
 				default: '',
-				placeholder: '50, 51',
+				placeholder: 'e.g. 50, 51',
 				description: 'Only files with these FileIds, separated by commas',
 			},
 		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [concurrencyOption(defaultConcurrency)],
 	},
 ];
 
@@ -85,7 +98,7 @@ export function splitFilterValues(value: unknown): string[] {
 }
 
 /**
- * Get Many (DescribeIvrAudioList, vendor notes §3) for one input item: pages through the
+ * Get Many (DescribeIvrAudioList, docs/tencent-cloud-api.md#contact-center-describeivraudiolist) for one input item: pages through the
  * application's IVR audio files (`PageSize` ≤ 50, `PageNumber` from 0) until Return All has them
  * all (`TotalCount`, or a short page) or Limit is reached, with the CustomFileName /
  * AudioFileName / FileId filters. Returns one entry per `AudioFileInfo` with `statusText` added.
@@ -93,7 +106,7 @@ export function splitFilterValues(value: unknown): string[] {
  * @throws NodeOperationError for an invalid SdkAppId, Limit or FileId before any request;
  *   NodeApiError with Tencent's Code, Message and RequestId.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject[]> {
 	const node = this.getNode();
 	const sdkAppId = readSdkAppId(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
@@ -114,15 +127,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (audioFileNames.length) query.AudioFileName = audioFileNames;
 	if (fileIdTexts.length) query.FileId = fileIdTexts.map(Number);
 
+	const session = await run.credentials(TENCENT_CREDENTIAL);
 	const pageSize = Math.min(MAX_PAGE_SIZE, limit);
 	const files: IDataObject[] = [];
 	for (let pageNumber = 0; files.length < limit; pageNumber++) {
-		const response = await tencentApiRequest(this, {
-			service: 'ccc',
-			action: 'DescribeIvrAudioList',
-			params: { ...query, PageSize: pageSize, PageNumber: pageNumber },
-			itemIndex,
-		});
+		const response = await describeIvrAudioList(session, { ...query, PageSize: pageSize, PageNumber: pageNumber }, itemIndex);
 		const page = Array.isArray(response.FileInfo) ? (response.FileInfo as IDataObject[]) : [];
 		for (const info of page) {
 			if (files.length >= limit) break;

@@ -5,7 +5,7 @@ import * as upload from './upload.operation';
 
 export { getMany, upload };
 
-/** Operations of the IVR Audio resource (Tencent Cloud Contact Center, API 2020-02-10; seed 002). */
+/** Operations of the IVR Audio resource (Tencent Cloud Contact Center, API 2020-02-10: docs/tencent-cloud-api.md). */
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',

@@ -1,22 +1,31 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { urlFileName } from '../../../shared/download';
-import { inputError, redactSecrets, vendorApiError } from '../../../shared/errors';
-import { asItemError, errorItem, withDetails } from '../../../shared/execute';
-import { tencentApiRequest, tencentErrorDetails } from '../../../shared/tencent/api';
-import { pacingKey, runPaced } from '../../transport/requestPacer';
+import { redactSecrets } from '../../../../credentials/common/redact';
+import { urlFileName } from '../../../shared/audio/download';
+import { inputError, vendorApiError, vendorDetails } from '../../../shared/errors';
+import type { OperationContext } from '../../../shared/router';
+import { asItemError, errorItem, withDetails } from '../../../shared/runner';
+import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
+import { httpUrlProblem, type UrlRules } from '../../../shared/url';
+import { uploadIvrAudio } from '../../transport/ivrAudio';
 import { readSdkAppId, toAudioFileOutput } from './audioFile';
+
+/** One request at a time: UploadIvrAudio allows 1 request per second (docs/tencent-cloud-api.md#contact-center-uploadivraudio). */
+export const defaultConcurrency = 1;
 
 /**
  * Most files sent in one UploadIvrAudio request. Tencent documents no maximum for `AudioList`
- * (seed 002); 10 keeps one request small and one failure's blast radius narrow, while the daily
+ * (docs/tencent-cloud-api.md#contact-center-uploadivraudio); 10 keeps one request small and one failure's blast radius narrow, while the daily
  * limit of 50 files means an execution rarely needs more than a few requests.
  */
 export const MAX_FILES_PER_REQUEST = 10;
 
-/** Extensions Tencent accepts for IVR audio (seed 002; vendor notes §3: mp3 or wav). */
-const IVR_AUDIO_EXTENSIONS = ['mp3', 'wav'];
+/** IVR audio URLs: mp3 or wav when the path shows an extension (docs/tencent-cloud-api.md#contact-center-uploadivraudio). */
+const IVR_AUDIO_URL_RULES: UrlRules = {
+	label: 'Audio URL',
+	extensions: { list: ['mp3', 'wav'], owner: 'Tencent Cloud Contact Center' },
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -32,7 +41,7 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		required: true,
-		placeholder: '1400000000',
+		placeholder: 'e.g. 1400000000',
 		description: 'ID of the Contact Center application (Tencent Cloud website → Contact Center → the application\'s SdkAppId)',
 	},
 	{
@@ -41,7 +50,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'welcome-message',
+		placeholder: 'e.g. welcome-message',
 		description: 'Name to show for the file in Contact Center. Names may repeat.',
 	},
 	{
@@ -50,12 +59,12 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'https://bucket.cos.ap-guangzhou.myqcloud.com/ivr/welcome.mp3',
+		placeholder: 'e.g. https://bucket.cos.ap-guangzhou.myqcloud.com/ivr/welcome.mp3',
 		description: 'Public http(s) URL of an mp3 or wav file of at most 5 MB that Tencent downloads (a temporary Tencent Cloud COS link is recommended)',
 	},
 ];
 
-/** Parameters of the Upload operation (UploadIvrAudio, seed 002). */
+/** Parameters of the Upload operation (UploadIvrAudio). */
 export const description = updateDisplayOptions(
 	{ show: { resource: ['ivrAudio'], operation: ['upload'] } },
 	properties,
@@ -70,33 +79,12 @@ interface UploadEntry {
 }
 
 /**
- * Checks an IVR audio URL before it is sent: it must parse as an absolute `http:` / `https:` URL
- * with a host, and when its last path segment has an extension, that extension must be `mp3` or
- * `wav` (seed 002: "mp3 or wav"). Returns the problem as a sentence, or `undefined` when the URL
- * is acceptable. A URL without an extension passes: its format cannot be told from the URL.
+ * Checks an IVR audio URL before it is sent ({@link httpUrlProblem}): an absolute `http:` /
+ * `https:` URL with a host, and when its last path segment has an extension, `mp3` or `wav`.
+ * Returns the problem as a sentence, or `undefined` when the URL is acceptable.
  */
 export function checkIvrAudioUrl(url: string): string | undefined {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return `"${redactSecrets(url)}" is not a valid URL`;
-	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		return `The audio URL must start with http:// or https://, not ${parsed.protocol}`;
-	}
-	if (!parsed.hostname) return 'The audio URL has no host name';
-	let lastSegment: string;
-	try {
-		lastSegment = decodeURIComponent(parsed.pathname.split('/').pop() ?? '');
-	} catch {
-		return `The audio URL's file name has a broken %-escape: "${redactSecrets(parsed.pathname.split('/').pop() ?? '')}"`;
-	}
-	const extension = /\.([^.]+)$/.exec(lastSegment)?.[1]?.toLowerCase();
-	if (extension !== undefined && !IVR_AUDIO_EXTENSIONS.includes(extension)) {
-		return `The audio URL points to a .${extension} file; Tencent Cloud Contact Center accepts only mp3 and wav`;
-	}
-	return undefined;
+	return httpUrlProblem(url, IVR_AUDIO_URL_RULES);
 }
 
 function readEntry(ctx: IExecuteFunctions, itemIndex: number): UploadEntry {
@@ -107,9 +95,6 @@ function readEntry(ctx: IExecuteFunctions, itemIndex: number): UploadEntry {
 		throw inputError(node, 'Custom File Name is empty', 'Give every file a name to show in Contact Center.', itemIndex);
 	}
 	const audioUrl = String(ctx.getNodeParameter('audioUrl', itemIndex) ?? '').trim();
-	if (!audioUrl) {
-		throw inputError(node, 'Audio URL is empty', 'Enter the public http(s) URL of an mp3 or wav file.', itemIndex);
-	}
 	const problem = checkIvrAudioUrl(audioUrl);
 	if (problem) {
 		throw inputError(
@@ -157,7 +142,7 @@ type FileOutcome =
 /**
  * Finds each entry's result in an UploadIvrAudio answer. `SuccessFileList` entries are matched
  * by `CustomFileName`; `FailedFileList` entries by `FileName`, compared with the custom name, the
- * audio URL and the URL's last path segment (seed 002 does not say which of them `FileName`
+ * audio URL and the URL's last path segment (the API reference does not say which of them `FileName`
  * holds). Each answer entry is used once, in order. When exactly one entry and one failure are
  * left unmatched they belong together; otherwise the unmatched failures are kept on every
  * unmatched entry, so no `FailedMsg` is lost.
@@ -213,7 +198,8 @@ function noteUploaded<E extends NodeApiError | NodeOperationError>(
 }
 
 /**
- * Runs the Upload operation for ALL input items (UploadIvrAudio, seed 002; vendor notes §3).
+ * Runs the Upload operation for ALL input items (UploadIvrAudio,
+ * docs/tencent-cloud-api.md#contact-center-uploadivraudio).
  *
  * 1. Every item is validated first (SdkAppId, name, URL syntax, mp3/wav extension); without
  *    continue-on-fail an invalid item stops the node before any request is sent.
@@ -230,7 +216,7 @@ function noteUploaded<E extends NodeApiError | NodeOperationError>(
  * @throws NodeOperationError for invalid input and NodeApiError for Tencent's errors, unless
  *   continue-on-fail turns them into error items.
  */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function executeBatch(this: IExecuteFunctions, run: OperationContext): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[] = new Array<INodeExecutionData>(items.length);
@@ -253,9 +239,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
-	const credentials = await this.getCredentials('tencentCloudApi');
-	const secretId = String(credentials.secretId ?? '').trim();
-	const endpoint = String(credentials.endpoint ?? '').trim();
+	const session = entries.length > 0 ? await run.credentials(TENCENT_CREDENTIAL) : undefined;
 	const uploaded: Array<{ name: string; fileId: unknown }> = [];
 	let overflow: { itemIndex: number } | undefined;
 
@@ -276,21 +260,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 		let response: IDataObject;
 		try {
-			response = await tencentApiRequest(this, {
-				service: 'ccc',
-				action: 'UploadIvrAudio',
-				params: {
-					SdkAppId: first.sdkAppId,
-					AudioList: batch.map((entry) => ({ CustomFileName: entry.customFileName, AudioUrl: entry.audioUrl })),
-				},
-				itemIndex: first.itemIndex,
-				idempotent: false,
-				maxAttempts: 6,
-				wrapAttempt: async (attempt) => await runPaced(pacingKey(secretId, endpoint), attempt),
-			});
+			response = await uploadIvrAudio(
+				session!,
+				first.sdkAppId,
+				batch.map((entry) => ({ CustomFileName: entry.customFileName, AudioUrl: entry.audioUrl })),
+				first.itemIndex,
+			);
 		} catch (caught) {
 			let error = caught as NodeApiError | NodeOperationError;
-			const details = tencentErrorDetails(caught);
+			const details = vendorDetails(caught);
 			if (details?.code === 'FailedOperation.UploadFileOverflow') {
 				overflow = { itemIndex: first.itemIndex };
 				error = vendorApiError(

@@ -2,8 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
+import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { WECHAT_CREDENTIAL } from '../../transport/request';
 import { pollVoiceResult, type WeChatLanguage } from '../../transport/voice';
 import { languageProperty } from './common';
+
+/** Items in flight at once by default (see the Transcribe operation for the reason). */
+export const defaultConcurrency = 4;
 
 const properties: INodeProperties[] = [
 	{
@@ -31,15 +36,23 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { waitForCompletion: [true] } },
 		description: 'Milliseconds between result queries',
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [concurrencyOption(defaultConcurrency)],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['voice'], operation: ['getResult'] } }, properties);
 
 /**
- * Get Result (`queryrecoresultfortext`, seed 001). Output: `{ voiceId, language, text, complete }`
+ * Get Result (`queryrecoresultfortext`, docs/wechat.md#voice-result). Output: `{ voiceId, language, text, complete }`
  * (`complete` false when WeChat had not finished, e.g. when not waiting).
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
 	const voiceId = (this.getNodeParameter('voiceId', itemIndex) as string).trim();
 	const language = this.getNodeParameter('language', itemIndex) as WeChatLanguage;
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
@@ -47,6 +60,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!voiceId) {
 		throw inputError(this.getNode(), 'Voice ID is empty', 'Map the voiceId output of the Upload operation into "Voice ID".', itemIndex);
 	}
-	const result = await pollVoiceResult.call(this, { voiceId, language, pollIntervalMs, wait, itemIndex });
+	const session = await run.credentials(WECHAT_CREDENTIAL);
+	const result = await pollVoiceResult(session, { voiceId, language, pollIntervalMs, wait, itemIndex });
 	return { voiceId, language, text: result.text, complete: result.complete };
 }

@@ -6,7 +6,7 @@ import * as upload from './upload.operation';
 
 export { getResult, transcribe, upload };
 
-/** Operations of the Voice resource (WeChat voice recognition, seeds 000 and 001). */
+/** Operations of the Voice resource (WeChat voice recognition: docs/wechat.md#voice-upload, docs/wechat.md#voice-result). */
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',

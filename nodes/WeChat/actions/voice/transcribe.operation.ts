@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { asItemError, withDetails } from '../../../shared/execute';
 import { splitMp3 } from '../../../shared/mp3';
+import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { asItemError, withDetails } from '../../../shared/runner';
+import { WECHAT_CREDENTIAL } from '../../transport/request';
 import {
 	generateVoiceId,
 	pollVoiceResult,
@@ -10,8 +12,15 @@ import {
 	WECHAT_MAX_VOICE_BYTES,
 	type WeChatLanguage,
 } from '../../transport/voice';
-import { checkWeChatAudio } from './audioCheck';
-import { languageProperty, readVoiceInput, voiceInputProperties } from './common';
+import { languageProperty, readWeChatAudio, voiceInputProperties } from './common';
+
+/**
+ * Items in flight at once by default. WeChat documents no per-second limit for the voice APIs
+ * (only a daily quota and a per-minute cap answered with 45011: docs/wechat.md#error-codes); each
+ * item waits up to 10 s for its result, so a few items in flight finish a batch several times
+ * sooner without a burst that could hit the per-minute cap.
+ */
+export const defaultConcurrency = 4;
 
 const properties: INodeProperties[] = [
 	...voiceInputProperties,
@@ -39,6 +48,7 @@ const properties: INodeProperties[] = [
 				default: 1000,
 				description: 'Milliseconds between result queries inside WeChat\'s 10-second window',
 			},
+			concurrencyOption(defaultConcurrency),
 		],
 	},
 ];
@@ -74,14 +84,15 @@ export function clock(seconds: number): string {
  * @throws an item error naming the failed part and its time range; with continue-on-fail the
  *   error item keeps the parts that succeeded (`parts`, `text`).
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
 	const language = this.getNodeParameter('language', itemIndex) as WeChatLanguage;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const split = options.splitLongAudio !== false;
 	const pollIntervalMs = Number(options.pollIntervalMs ?? 1000);
 
-	const audio = await readVoiceInput(this, itemIndex, split ? undefined : WECHAT_MAX_VOICE_BYTES);
-	const info = checkWeChatAudio(this.getNode(), audio.data, itemIndex, split);
+	const audio = await readWeChatAudio(this, itemIndex, split);
+	const info = audio.mp3!;
+	const session = await run.credentials(WECHAT_CREDENTIAL);
 	const pieces =
 		audio.data.length > WECHAT_MAX_VOICE_BYTES
 			? splitMp3(audio.data, info, WECHAT_MAX_VOICE_BYTES).map((part) => ({
@@ -97,14 +108,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const voiceId = generateVoiceId();
 		let failure: unknown;
 		try {
-			const uploadedAt = await uploadVoice.call(this, {
+			const uploadedAt = await uploadVoice(session, {
 				data: piece.data,
 				voiceId,
 				language,
 				fileName: audio.fileName,
 				itemIndex,
 			});
-			const result = await pollVoiceResult.call(this, {
+			const result = await pollVoiceResult(session, {
 				voiceId,
 				language,
 				uploadedAt,

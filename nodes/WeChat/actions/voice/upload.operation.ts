@@ -2,9 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/errors';
-import { generateVoiceId, uploadVoice, WECHAT_MAX_VOICE_BYTES, type WeChatLanguage } from '../../transport/voice';
-import { checkWeChatAudio } from './audioCheck';
-import { languageProperty, readVoiceInput, voiceInputProperties } from './common';
+import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { WECHAT_CREDENTIAL } from '../../transport/request';
+import { generateVoiceId, uploadVoice, WECHAT_RESULT_WINDOW_MS, type WeChatLanguage } from '../../transport/voice';
+import { languageProperty, readWeChatAudio, voiceInputProperties } from './common';
+
+/** Items in flight at once by default (see the Transcribe operation for the reason). */
+export const defaultConcurrency = 4;
 
 const properties: INodeProperties[] = [
 	...voiceInputProperties,
@@ -14,20 +18,28 @@ const properties: INodeProperties[] = [
 		name: 'voiceId',
 		type: 'string',
 		default: '',
-		placeholder: 'Leave empty to generate one',
+		placeholder: 'e.g. meeting_2026_12_03_part1',
 		description:
-			'Unique identifier of this voice file (WeChat `voice_id`). Use the same ID with Get Result within 10 seconds. Empty: a new ID is generated.',
+			'Unique identifier of this voice file (WeChat `voice_id`). Use the same ID with Get Result within 10 seconds. Leave empty to generate one.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [concurrencyOption(defaultConcurrency)],
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['voice'], operation: ['upload'] } }, properties);
 
 /**
- * Upload (`addvoicetorecofortext`, seed 000) of one mp3 of at most 1 MB, 16 kHz mono (checked
+ * Upload (`addvoicetorecofortext`, docs/wechat.md#voice-upload) of one mp3 of at most 1 MB, 16 kHz mono (checked
  * before sending). Output: `{ voiceId, language, uploadedAt (ISO time), resultDeadline (ISO
  * time, 10 s later), durationSeconds, bytes }`.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
 	const language = this.getNodeParameter('language', itemIndex) as WeChatLanguage;
 	const voiceId = ((this.getNodeParameter('voiceId', itemIndex, '') as string) || '').trim() || generateVoiceId();
 	if (!/^[A-Za-z0-9_\-.]{1,128}$/.test(voiceId)) {
@@ -38,14 +50,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
-	const audio = await readVoiceInput(this, itemIndex, WECHAT_MAX_VOICE_BYTES);
-	const info = checkWeChatAudio(this.getNode(), audio.data, itemIndex, false);
-	const uploadedAt = await uploadVoice.call(this, { data: audio.data, voiceId, language, fileName: audio.fileName, itemIndex });
+	const audio = await readWeChatAudio(this, itemIndex, false);
+	const info = audio.mp3!;
+	const session = await run.credentials(WECHAT_CREDENTIAL);
+	const uploadedAt = await uploadVoice(session, { data: audio.data, voiceId, language, fileName: audio.fileName, itemIndex });
 	return {
 		voiceId,
 		language,
 		uploadedAt: new Date(uploadedAt).toISOString(),
-		resultDeadline: new Date(uploadedAt + 10_000).toISOString(),
+		resultDeadline: new Date(uploadedAt + WECHAT_RESULT_WINDOW_MS).toISOString(),
 		durationSeconds: Math.round(info.durationSeconds * 1000) / 1000,
 		bytes: audio.data.length,
 	};
