@@ -7,7 +7,7 @@ import type {
 
 /**
  * Coze personal access token (or OAuth service token), sent as `Authorization: Bearer …`
- * (vendor notes §2). The same API paths work on the China and international hosts.
+ * (docs/coze.md#transcriptions). The same API paths work on the China and international hosts.
  */
 export class CozeApi implements ICredentialType {
 	name = 'cozeApi';
@@ -64,7 +64,7 @@ export class CozeApi implements ICredentialType {
 	/**
 	 * Calls the transcription endpoint itself without audio: Coze checks the token and its
 	 * createTranscription permission first, so a good token gets code 4000 ("missing file", the
-	 * test passes), a bad one 4100 and one without the permission 4101 (vendor notes, Coze errors:
+	 * test passes), a bad one 4100 and one without the permission 4101 (docs/coze.md#errors:
 	 * with HTTP 200 or the matching status, so the body is read whatever the status). An answer
 	 * without a Coze `code` (a wrong Base URL) fails too. Nothing is transcribed or billed.
 	 */

@@ -13,7 +13,7 @@ import { fetchWeChatAccessToken, WECHAT_DEFAULT_BASE_URL } from './common/wechat
  * WeChat Official Account / Mini Program App ID + App Secret. The access_token is fetched by
  * `preAuthentication` into the hidden expirable `accessToken` field with its expiry stamp,
  * reused while valid; the WeChat node refreshes it before expiry and after errcode
- * 40001/40014/42001 (vendor notes §1, n8n notes "Credentials").
+ * 40001/40014/42001 (docs/wechat.md#access-token, docs/n8n.md#credentials-and-tokens).
  */
 export class WeChatApi implements ICredentialType {
 	name = 'weChatApi';
@@ -52,13 +52,8 @@ export class WeChatApi implements ICredentialType {
 		},
 		{
 			displayName: 'Token Endpoint',
-			name: 'tokenEndpoint',
+			name: 'grantEndpoint',
 			type: 'options',
-			// Not a secret. @n8n/community-nodes/credential-password-field (applied by n8n's
-			// verification scanner, inline disables not honoured) flags every field named "*token*";
-			// issue 2 fixes the name. Cost of the flag: n8n 2.x sends the stored choice to the editor
-			// blanked, like a password, and restores it on save; the workflow behaviour is unchanged.
-			typeOptions: { password: true },
 			options: [
 				{
 					name: 'Stable',
@@ -103,7 +98,7 @@ export class WeChatApi implements ICredentialType {
 
 	/**
 	 * Asks the token endpoint itself, so a wrong App ID or App Secret fails the test even when a
-	 * token is stored (existing WeChat nodes invert this rule and pass bad secrets: n8n notes).
+	 * token is stored (existing WeChat nodes invert this rule and pass bad secrets: docs/n8n.md#credentials-and-tokens).
 	 */
 	test: ICredentialTestRequest = {
 		request: {

@@ -2,7 +2,7 @@ import type { TransportError } from './http';
 
 /**
  * The typed errors every vendor client of this package throws before they become n8n node errors
- * (one mapper, `toNodeError` in nodes/shared/errors.ts, turns them into `NodeApiError`s). They
+ * (one mapper, `toNodeError` in nodes/common/errors.ts, turns them into `NodeApiError`s). They
  * live beside the credentials because the credentials' own token fetches and key checks throw
  * them too; nodes import them from here.
  */

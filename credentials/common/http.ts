@@ -131,8 +131,10 @@ export function parseJsonBody(body: Buffer | string, bigIntFields: readonly stri
 
 /** How {@link withRetry} spaces attempts. */
 export interface RetryPolicy {
-	/** Total attempts including the first (default 4). */
+	/** Total attempts including the first (default 4), not counting retries after rate limits. */
 	maxAttempts?: number;
+	/** Retries after a rate-limit answer, which do not count as attempts (default 30). */
+	maxRateLimitRetries?: number;
 	/** First back-off delay in milliseconds, doubled each time (default 500 ms). */
 	baseDelayMs?: number;
 	/** Upper bound of one delay in milliseconds (default 8,000 ms). */
@@ -160,31 +162,48 @@ export async function pause(ms: number, signal: AbortSignal | undefined): Promis
 }
 
 /**
- * Runs `attempt` until it succeeds, `shouldRetry` says no, or the attempts run out; waits with
- * exponential back-off between attempts and stops early when the execution is cancelled.
- * `shouldRetry` may return a number of milliseconds to wait instead of `true` (e.g. a rate-limit
- * window). The last error is rethrown unchanged.
+ * What `shouldRetry` answers: `false` (give up), `true` (back off and retry), a number of
+ * milliseconds to wait before retrying, or `{ rateLimitedMs }`: the vendor refused the call for
+ * its rate limit without acting on it, so retry after that many milliseconds without using up an
+ * attempt (a rate limit slows a batch down; it does not fail its items).
+ */
+export type RetryDecision = boolean | number | { rateLimitedMs: number };
+
+/**
+ * Runs `attempt` until it succeeds, `shouldRetry` says no, or the attempts run out (see
+ * {@link RetryPolicy}); waits with exponential back-off between attempts, or as `shouldRetry`
+ * says ({@link RetryDecision}), and stops early when the execution is cancelled. The last error
+ * is rethrown unchanged.
  */
 export async function withRetry<T>(
 	ctx: CancelSource,
 	attempt: (attemptNumber: number) => Promise<T>,
-	shouldRetry: (error: unknown, attemptNumber: number) => boolean | number,
+	shouldRetry: (error: unknown, attemptNumber: number) => RetryDecision,
 	policy: RetryPolicy = {},
 ): Promise<T> {
 	const maxAttempts = policy.maxAttempts ?? 4;
+	const maxRateLimitRetries = policy.maxRateLimitRetries ?? 30;
 	const baseDelayMs = policy.baseDelayMs ?? 500;
 	const maxDelayMs = policy.maxDelayMs ?? 8000;
-	for (let attemptNumber = 1; ; attemptNumber++) {
+	let rateLimitRetries = 0;
+	for (let attemptNumber = 1; ; ) {
 		let failure: unknown;
 		try {
 			return await attempt(attemptNumber);
 		} catch (error) {
 			failure = error;
 		}
-		const decision = attemptNumber < maxAttempts ? shouldRetry(failure, attemptNumber) : false;
+		const decision = shouldRetry(failure, attemptNumber);
 		if (decision === false || ctx.getExecutionCancelSignal?.()?.aborted) throw failure;
-		const delay =
-			typeof decision === 'number' ? decision : Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
+		let delay: number;
+		if (typeof decision === 'object') {
+			if (++rateLimitRetries > maxRateLimitRetries) throw failure;
+			delay = decision.rateLimitedMs;
+		} else {
+			if (attemptNumber >= maxAttempts) throw failure;
+			delay = typeof decision === 'number' ? decision : Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
+			attemptNumber++;
+		}
 		if (await pause(delay, ctx.getExecutionCancelSignal?.())) throw failure;
 	}
 }

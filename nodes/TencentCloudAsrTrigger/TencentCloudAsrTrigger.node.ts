@@ -19,7 +19,7 @@ import {
 	REJECTION_CODES,
 } from './callback';
 
-/** The answer that tells Tencent a callback was received (seed 004 §3.2.2; vendor notes §5), byte for byte. */
+/** The answer that tells Tencent a callback was received (docs/tencent-asr-callbacks.md#answer-and-retries), byte for byte. */
 export const CALLBACK_ACCEPTED_BODY = '{"code":0,"message":"success"}';
 
 /** Default largest callback body, in MB (n8n's own default payload limit is 16 MB). */
@@ -27,7 +27,7 @@ export const DEFAULT_MAX_BODY_MB = 16;
 
 /**
  * True when `given` equals `expected`, compared in constant time after a length check (as n8n's
- * own webhook triggers compare secrets; n8n notes, "Webhook triggers").
+ * own webhook triggers compare secrets; docs/n8n.md#webhook-responses).
  */
 export function tokensMatch(given: string, expected: string): boolean {
 	const a = Buffer.from(given, 'utf8');
@@ -48,8 +48,8 @@ function firstHeader(value: string | string[] | undefined): string {
 }
 
 /**
- * Receives Tencent Cloud ASR result callbacks (legacy API of seed 004 and CreateRecTask; vendor
- * notes §5) and starts the workflow with the normalised result.
+ * Receives Tencent Cloud ASR result callbacks (legacy API and CreateRecTask;
+ * docs/tencent-asr-callbacks.md) and starts the workflow with the normalised result.
  */
 export class TencentCloudAsrTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -171,8 +171,8 @@ export class TencentCloudAsrTrigger implements INodeType {
 	 * Handles one callback. Order of checks: token (403, code 4003) → content type
 	 * `application/x-www-form-urlencoded` (415, 4004) → size (413, 4005) → form syntax (400, 4000)
 	 * → `requestId` (400, 4001) → `code` (400, 4002). A refused request gets
-	 * `{"code":<400x>,"message":<reason>}` and starts nothing, so Tencent retries (vendor notes
-	 * §5). An accepted one gets exactly `{"code":0,"message":"success"}` (HTTP 200,
+	 * `{"code":<400x>,"message":<reason>}` and starts nothing, so Tencent retries
+	 * (docs/tencent-asr-callbacks.md#answer-and-retries). An accepted one gets exactly `{"code":0,"message":"success"}` (HTTP 200,
 	 * application/json) and starts the workflow with {@link normalizeCallback}'s fields; with
 	 * "Include Failed Recognitions" off, a failed recognition is acknowledged the same way and
 	 * dropped.

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 /**
  * Why a callback was refused: the HTTP status and the JSON `code` of the answer (non-zero, so
- * Tencent retries: vendor notes §5) and a reason for the sender and the n8n log.
+ * Tencent retries: docs/tencent-asr-callbacks.md#answer-and-retries) and a reason for the sender and the n8n log.
  */
 export interface CallbackRejection {
 	/** HTTP status of the answer (400, 403, 413, 415). */
@@ -35,8 +35,8 @@ const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
 /**
  * How the trigger decodes the bytes of callback values. The legacy API sends `text` in the
- * encoding its task asked for (`res_text_format` 0 UTF-8, 1 GB2312, 2 GBK, 3 BIG5; seed 004
- * §3.1.1), and nothing in the callback says which one. `auto` takes UTF-8 when the bytes are valid
+ * encoding its task asked for (`res_text_format` 0 UTF-8, 1 GB2312, 2 GBK, 3 BIG5;
+ * docs/tencent-legacy-asr.md#request), and nothing in the callback says which one. `auto` takes UTF-8 when the bytes are valid
  * UTF-8 and GB18030 (a superset of GB2312 and GBK) otherwise; BIG5 must be chosen explicitly.
  */
 export type CallbackTextEncoding = 'auto' | 'utf-8' | 'gb18030' | 'big5';
@@ -109,7 +109,7 @@ function decodeComponent(text: string, what: string, encoding: CallbackTextEncod
 }
 
 /**
- * Parses an `application/x-www-form-urlencoded` callback body exactly (vendor notes §5: every
+ * Parses an `application/x-www-form-urlencoded` callback body exactly (docs/tencent-asr-callbacks.md#callback-request: every
  * value URL-encoded, `+` for spaces, hex digits of either case): pairs split at `&`, name and
  * value at the first `=`, `+` → space, `%XX` → bytes. Field names are UTF-8. Values of a
  * CreateRecTask callback (it has a `resultDetail` field) are UTF-8 whatever `encoding` says;
@@ -159,7 +159,7 @@ export function parseCallbackForm(body: Buffer | string, encoding: CallbackTextE
 
 /**
  * Takes the fields from a body that n8n already parsed (when the raw bytes are not available):
- * every value must be a string, as Tencent sends them (vendor notes §5).
+ * every value must be a string, as Tencent sends them (docs/tencent-asr-callbacks.md#callback-request).
  *
  * @returns the fields, or a refusal (400, code 4000) when a value is not a string (nested or
  *   repeated fields).
@@ -175,7 +175,7 @@ export function fieldsFromParsedBody(body: IDataObject): CallbackResult<Record<s
 	return { ok: true, value: fields };
 }
 
-/** The normalised callback that starts the workflow (issue 3; vendor notes §5). */
+/** The normalised callback that starts the workflow (docs/tencent-asr-callbacks.md#fields). */
 export interface AsrCallback extends IDataObject {
 	/** The task id (`requestId`), as a string: CreateRecTask TaskIds are uint64. */
 	taskId: string;
@@ -209,8 +209,8 @@ const DIGITS = /^\d+$/;
 const INTEGER = /^-?\d+$/;
 
 /**
- * Checks and normalises the fields of a callback in either format (legacy seed 004 §3.2.1, or
- * CreateRecTask: the same fields plus `resultDetail`; vendor notes §5). `resultDetail` is parsed
+ * Checks and normalises the fields of a callback in either format (legacy, or CreateRecTask:
+ * the same fields plus `resultDetail`; docs/tencent-asr-callbacks.md#fields). `resultDetail` is parsed
  * whatever the casing of its keys (UNCONFIRMED in the docs), and kept raw.
  *
  * @returns the normalised callback, or a refusal (400): 4001 when `requestId` is missing or not

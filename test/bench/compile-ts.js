@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Lets plain `node` scripts (the benchmark, the fixture tools) load the package's TypeScript
- * sources without a build: `require('./compile-ts').requireTs('nodes/shared/mp3.ts')`.
+ * sources without a build: `require('./compile-ts').requireTs('nodes/common/mp3.ts')`.
  * Each file is transpiled on the fly with TypeScript's own `transpileModule` (no type check,
  * CommonJS output); relative `.ts` imports inside it load the same way.
  */
@@ -29,7 +29,7 @@ if (!require.extensions['.ts']) require.extensions['.ts'] = compile;
 
 /**
  * Loads a TypeScript module given a path relative to the repository root (or absolute).
- * @param {string} file e.g. `nodes/shared/mp3.ts`
+ * @param {string} file e.g. `nodes/common/mp3.ts`
  */
 function requireTs(file) {
 	return require(path.resolve(REPO_ROOT, file));

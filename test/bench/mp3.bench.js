@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Benchmark (not a test: nothing is asserted against a time) of nodes/shared/mp3.ts on about
+ * Benchmark (not a test: nothing is asserted against a time) of nodes/common/mp3.ts on about
  * 100 MB of MP3 built in memory from the frames of real fixtures:
  *
  * - `16 kHz mono CBR`: the frames of long-16k-mono.mp3 (216-byte MPEG-2 frames, the WeChat
@@ -19,7 +19,7 @@ const { spawnSync } = require('node:child_process');
 const { performance } = require('node:perf_hooks');
 const { requireTs, REPO_ROOT } = require('./compile-ts');
 
-const { inspectMp3, splitMp3 } = requireTs('nodes/shared/mp3.ts');
+const { inspectMp3, splitMp3 } = requireTs('nodes/common/mp3.ts');
 
 const MB = 1048576;
 const TARGET_BYTES = Math.round(Number(process.env.MP3_BENCH_MB || 100) * MB);

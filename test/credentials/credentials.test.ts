@@ -36,7 +36,7 @@ describe('WeChat API credential test', () => {
 
 	it('passes for the right App ID and App Secret, with either token endpoint', async () => {
 		expect(await test({})).toEqual({ status: 'OK', message: 'Connection tested successfully' });
-		expect((await test({ tokenEndpoint: 'classic' })).status).toBe('OK');
+		expect((await test({ grantEndpoint: 'classic' })).status).toBe('OK');
 	});
 
 	it('fails a wrong App Secret with errcode 40125 and a wrong App ID with 40013, showing neither secret', async () => {

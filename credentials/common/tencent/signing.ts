@@ -36,7 +36,7 @@ const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).d
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
 /**
- * Signs a Tencent Cloud API 3.0 request with TC3-HMAC-SHA256 (vendor notes §3; reproduces both
+ * Signs a Tencent Cloud API 3.0 request with TC3-HMAC-SHA256 (docs/tencent-cloud-api.md#tc3-hmac-sha256-signing; reproduces both
  * test vectors there). Signed headers are `content-type;host`. Pure function: no clock, no I/O.
  */
 export function signTc3(input: Tc3SignInput): Tc3Signature {
@@ -75,13 +75,13 @@ export function signTc3(input: Tc3SignInput): Tc3Signature {
 	};
 }
 
-/** The fixed domain of the legacy recording-file ASR signature (vendor notes §4, step 3). */
+/** The fixed domain of the legacy recording-file ASR signature (docs/tencent-legacy-asr.md#signature). */
 export const LEGACY_ASR_SIGNING_DOMAIN = 'aai.qcloud.com';
 
 /**
  * The legacy ASR string to sign: `POST` + `aai.qcloud.com` + `/asr/v1/` + appid + `?` + every
  * parameter except `appid`, sorted by key in byte order, joined as `key=value` with `&`, using
- * RAW (not URL-encoded) values (vendor notes §4; seed 004 §3.1.1). The domain is always
+ * RAW (not URL-encoded) values (docs/tencent-legacy-asr.md#signature). The domain is always
  * aai.qcloud.com, whatever host the request goes to.
  */
 export function legacyAsrStringToSign(appId: string | number, params: Record<string, string>): string {
@@ -94,7 +94,7 @@ export function legacyAsrStringToSign(appId: string | number, params: Record<str
 
 /**
  * The legacy ASR `Authorization` header value: base64(HMAC-SHA1(SecretKey, stringToSign))
- * (vendor notes §4; reproduces the three legacy vectors there).
+ * (docs/tencent-legacy-asr.md#signature; reproduces the three legacy vectors there).
  */
 export function signLegacyAsr(secretKey: string, appId: string | number, params: Record<string, string>): string {
 	return createHmac('sha1', secretKey).update(legacyAsrStringToSign(appId, params)).digest('base64');

@@ -125,7 +125,7 @@ export async function fetchWeChatAccessToken(
 				let requestFailure: unknown;
 				try {
 					answer =
-						credentials.tokenEndpoint === 'classic'
+						credentials.grantEndpoint === 'classic'
 							? await this.helpers.httpRequest({
 									method: 'GET',
 									url: `${baseUrl}/cgi-bin/token`,

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { route, type NodeOperations } from '../../shared/router';
+import { route, type NodeOperations } from '../../common/router';
 import * as audio from './audio';
 
 /** The Coze node's resources and their operations. */

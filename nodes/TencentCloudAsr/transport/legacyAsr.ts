@@ -4,8 +4,8 @@ import { VendorApiError } from '../../../credentials/common/errors';
 import { parseJsonBody, TransportError, withRetry } from '../../../credentials/common/http';
 import { answerExcerpt } from '../../../credentials/common/redact';
 import { LEGACY_ASR_SIGNING_DOMAIN } from '../../../credentials/common/tencent/signing';
-import { toNodeError } from '../../shared/errors';
-import type { CredentialSession } from '../../shared/transport';
+import { toNodeError } from '../../common/errors';
+import type { CredentialSession } from '../../common/transport';
 
 /** Vendor name of the legacy API's errors in messages. */
 const LEGACY_VENDOR = 'Tencent Cloud ASR';

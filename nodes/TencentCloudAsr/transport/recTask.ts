@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { tencentApiRequest } from '../../shared/tencent/client';
-import type { CredentialSession } from '../../shared/transport';
+import { tencentApiRequest } from '../../common/tencent/client';
+import type { CredentialSession } from '../../common/transport';
 
 /** Readable names of DescribeTaskStatus `Status` (docs/tencent-cloud-api.md#asr-describetaskstatus). */
 export const TASK_STATUS_TEXT: Readonly<Record<number, string>> = { 0: 'waiting', 1: 'doing', 2: 'success', 3: 'failed' };

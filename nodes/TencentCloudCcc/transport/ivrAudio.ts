@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { tencentApiRequest } from '../../shared/tencent/client';
-import type { CredentialSession } from '../../shared/transport';
+import { tencentApiRequest } from '../../common/tencent/client';
+import type { CredentialSession } from '../../common/transport';
 import { pacingKey, runPaced } from './requestPacer';
 
 /** What to do about Contact Center error codes (docs/tencent-cloud-api.md#contact-center-uploadivraudio). */

@@ -1,7 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * Minimum gap between two UploadIvrAudio requests of one credential, in milliseconds. Tencent allows 1 request per second for this API (seed 002 §1; vendor notes §3);
+ * Minimum gap between two UploadIvrAudio requests of one credential, in milliseconds. Tencent allows 1 request per second for this API (docs/tencent-cloud-api.md#contact-center-uploadivraudio, #rate-limits);
  * the 50 ms margin absorbs timer and clock granularity.
  */
 export const UPLOAD_MIN_INTERVAL_MS = 1050;

@@ -11,8 +11,8 @@ import {
 	weChatBaseUrl,
 	weChatErrcode,
 } from '../../../credentials/common/wechat/token';
-import { toNodeError } from '../../shared/errors';
-import type { CredentialSession, CredentialSpec } from '../../shared/transport';
+import { toNodeError } from '../../common/errors';
+import type { CredentialSession, CredentialSpec } from '../../common/transport';
 
 /** The WeChat credential as the transport sees it: `accessToken` is filled by its preAuthentication. */
 export const WECHAT_CREDENTIAL: CredentialSpec = {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 import { pause } from '../../../credentials/common/http';
-import { buildMultipart } from '../../shared/multipart';
-import type { CredentialSession } from '../../shared/transport';
+import { buildMultipart } from '../../common/multipart';
+import type { CredentialSession } from '../../common/transport';
 import { weChatApiRequest } from './request';
 
 /** WeChat's upper bound for one voice file, in bytes (docs/wechat.md#voice-upload). */

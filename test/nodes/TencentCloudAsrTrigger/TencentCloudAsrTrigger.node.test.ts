@@ -25,7 +25,7 @@ import { join } from 'node:path';
 
 const trigger = new TencentCloudAsrTrigger();
 
-/** vendor-api-notes §5, byte for byte. */
+/** docs/tencent-asr-callbacks.md#answer-and-retries, byte for byte. */
 const REC_TASK_BODY =
 	'code=0&requestId=4000048858&appid=12516&projectid=0&text=%5B0%3A1.640%2C0%3A4.600%5D++%E6%88%91%E5%9C%A8%E9%A9%AC%E4%B8%8A%E4%B8%8A%E5%A4%9C%E7%8F%AD%E3%80%82%0A&audioTime=8.420000&message=&resultDetail=';
 const LEGACY_BODY =

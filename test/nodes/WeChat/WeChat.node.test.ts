@@ -8,8 +8,8 @@ import { WeChatApi } from '../../../credentials/WeChatApi.credentials';
 import { WeChat } from '../../../nodes/WeChat/WeChat.node';
 import { request } from 'undici';
 
-import { buildMultipart } from '../../../nodes/shared/multipart';
-import { inspectMp3, splitMp3 } from '../../../nodes/shared/mp3';
+import { buildMultipart } from '../../../nodes/common/multipart';
+import { inspectMp3, splitMp3 } from '../../../nodes/common/mp3';
 import { startFileServer, TranscriptRegistry } from '../../emulators/common';
 import { startWeChatEmulator, type WeChatEmulator } from '../../emulators/wechat';
 import { FIXTURES_DIR, fixture, fixtureText } from '../../helpers/fixtures';
@@ -41,7 +41,7 @@ describe('WeChat node', () => {
 			appId: APP_ID,
 			appSecret: APP_SECRET,
 			baseUrl: emulator.url,
-			tokenEndpoint: 'stable',
+			grantEndpoint: 'stable',
 			accessToken: '',
 			expiresAt: 0,
 			...overrides,
@@ -199,7 +199,7 @@ describe('WeChat node', () => {
 		const { body, contentType } = buildMultipart([{ fieldName: 'media', fileName: 'stereo.mp3', contentType: 'audio/mpeg', data: stereo }]);
 		const query = new URLSearchParams({ access_token: token, format: 'mp3', voice_id: 'stereo-1', lang: 'zh_CN' });
 		const uploaded = await request(`${emulator.url}/cgi-bin/media/voice/addvoicetorecofortext?${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
-		expect(await uploaded.body.json()).toMatchObject({ errcode: '0' }); // seed 000: the string "0"
+		expect(await uploaded.body.json()).toMatchObject({ errcode: '0' }); // docs/wechat.md#voice-upload: the string "0"
 		let result: { result?: string; is_end?: boolean } = {};
 		for (let poll = 0; poll < 5 && !result.is_end; poll++) {
 			const answer = await request(`${emulator.url}/cgi-bin/media/voice/queryrecoresultfortext?${new URLSearchParams({ access_token: token, voice_id: 'stereo-1', lang: 'zh_CN' })}`, { method: 'POST' });
@@ -327,7 +327,7 @@ describe('WeChat node', () => {
 	});
 
 	it('works with the classic token endpoint', async () => {
-		const test = run({}, undefined, { credentials: credentials({ tokenEndpoint: 'classic' }) });
+		const test = run({}, undefined, { credentials: credentials({ grantEndpoint: 'classic' }) });
 		const [[item]] = await test.result();
 		expect(item.json.text).toBe(SPEECH_TEXT);
 		expect(emulator.tokenCalls.classic).toBe(1);

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { checkAudio, type AudioRules } from '../../../shared/audio/gate';
-import { audioInputProperties, readAudioInput } from '../../../shared/audio/input';
-import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { checkAudio, type AudioRules } from '../../../common/audio/gate';
+import { audioInputProperties, readAudioInput } from '../../../common/audio/input';
+import { concurrencyOption, type OperationContext } from '../../../common/router';
 import { COZE_CREDENTIAL, cozeBaseUrl, cozeTranscribe } from '../../transport';
 
 /** Coze's limits (docs/coze.md#transcriptions): 10 MB and under 30 minutes. */

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { audioSummary, checkAudio, type AudioRules, type CheckedAudio } from '../../../shared/audio/gate';
-import { audioInputProperties as sharedAudioInputProperties, readAudioInput, type PassUrl } from '../../../shared/audio/input';
+import { audioSummary, checkAudio, type AudioRules, type CheckedAudio } from '../../../common/audio/gate';
+import { audioInputProperties as sharedAudioInputProperties, readAudioInput, type PassUrl } from '../../../common/audio/input';
 
 /**
  * Largest raw audio accepted in a request body, in bytes: 5 MB = 5,242,880. CreateRecTask `Data`

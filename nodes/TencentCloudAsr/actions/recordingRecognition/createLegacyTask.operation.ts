@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { inputError } from '../../../shared/errors';
-import { concurrencyOption, type OperationContext } from '../../../shared/router';
-import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
-import { checkHttpUrl } from '../../../shared/url';
+import { inputError } from '../../../common/errors';
+import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
+import { checkHttpUrl } from '../../../common/url';
 import { submitLegacyAsrTask } from '../../transport/legacyAsr';
 import { LEGACY_AUDIO, LEGACY_MAX_URL_BYTES, readTencentAudio, tencentAudioSummary } from './audio';
 
@@ -74,17 +74,17 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-/** Parameters of Create Legacy Task (seed 004: `aai.qcloud.com/asr/v1/{appid}`). */
+/** Parameters of Create Legacy Task (`aai.qcloud.com/asr/v1/{appid}`: docs/tencent-legacy-asr.md#request). */
 export const description = updateDisplayOptions(
 	{ show: { resource: ['recordingRecognition'], operation: ['createLegacyTask'] } },
 	properties,
 );
 
-/** Engines of the legacy API (seed 004 §3.1.1). */
+/** Engines of the legacy API (docs/tencent-legacy-asr.md#request). */
 const LEGACY_ENGINES = ['8k_0', '16k_0', '8k_6'];
 
 /**
- * Create Legacy Task for one item (seed 004; vendor notes §4): checks everything first (App ID in
+ * Create Legacy Task for one item (docs/tencent-legacy-asr.md#request): checks everything first (App ID in
  * the credential, callback URL http(s) and < 2048 bytes, engine, channel count — 2 only with
  * 8k_0 —, text encoding 0–3, audio URL < 2048 bytes or binary audio of at most 5 MB in a
  * recognised format), then submits `projectid=0`, `sub_service_type=0`, `res_type=1`,

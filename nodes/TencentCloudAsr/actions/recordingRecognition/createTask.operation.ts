@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { concurrencyOption, type OperationContext } from '../../../shared/router';
-import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
-import { checkHttpUrl } from '../../../shared/url';
+import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
+import { checkHttpUrl } from '../../../common/url';
 import { createRecTask } from '../../transport/recTask';
 import { tencentAudioSummary } from './audio';
 import { buildRecTaskRequest } from './recTaskFields';

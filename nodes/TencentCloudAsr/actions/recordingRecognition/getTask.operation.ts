@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { inputError } from '../../../shared/errors';
-import { concurrencyOption, type OperationContext } from '../../../shared/router';
-import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
+import { inputError } from '../../../common/errors';
+import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
 import { describeTaskStatus } from '../../transport/recTask';
 
 /**

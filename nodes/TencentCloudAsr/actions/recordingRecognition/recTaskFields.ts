@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { inputError } from '../../../shared/errors';
+import { inputError } from '../../../common/errors';
 import { readTencentAudio, REC_TASK_AUDIO, type TencentAudio } from './audio';
 
 /**
  * CreateRecTask engine models (EngineModelType), from the official SDK models of ASR 2019-06-14
- * (vendor notes §3 gives `16k_zh`, `16k_zh_en`, `8k_zh`, `16k_en`, `16k_yue`, `16k_zh_large` as
- * examples). 8k engines are for telephone audio; "large model" engines are billed differently.
+ * (docs/tencent-cloud-api.md#asr-createrectask lists the documented values). 8k engines are for telephone audio; "large model" engines are billed differently.
  */
 export const ENGINE_MODEL_TYPES: INodeProperties['options'] = [
 	{ name: 'Arabic (16k_ar)', value: '16k_ar' },
@@ -192,7 +191,7 @@ export const recTaskProperties: INodeProperties[] = [
 	},
 ];
 
-/** Engines that accept Channel Count 2: the 8 kHz telephone engines (vendor notes §3). */
+/** Engines that accept Channel Count 2: the 8 kHz telephone engines (docs/tencent-cloud-api.md#asr-createrectask). */
 export function supportsTwoChannels(engineModelType: string): boolean {
 	return engineModelType.startsWith('8k_');
 }
@@ -213,7 +212,7 @@ function integerField(
 }
 
 /**
- * Builds the CreateRecTask parameters of one item (vendor notes §3) and reads its audio
+ * Builds the CreateRecTask parameters of one item (docs/tencent-cloud-api.md#asr-createrectask) and reads its audio
  * ({@link readTencentAudio}): `EngineModelType`, `ChannelNum` (2 only for 8k engines), `ResTextFormat`
  * (0–5), `SourceType` 0 with `Url` or 1 with base64 `Data` and `DataLen` (raw bytes), the
  * Additional Fields under their vendor names, and `CallbackUrl` when given. Everything is checked

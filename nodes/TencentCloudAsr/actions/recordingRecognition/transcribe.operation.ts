@@ -2,11 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { pause } from '../../../../credentials/common/http';
-import { inputError, vendorApiError } from '../../../shared/errors';
-import { concurrencyOption, type OperationContext } from '../../../shared/router';
-import { asItemError, errorItem, forEachConcurrently, withDetails } from '../../../shared/runner';
-import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
-import type { CredentialSession } from '../../../shared/transport';
+import { inputError, vendorApiError } from '../../../common/errors';
+import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { asItemError, errorItem, forEachConcurrently, withDetails } from '../../../common/runner';
+import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
+import type { CredentialSession } from '../../../common/transport';
 import { createRecTask, describeTaskStatus, type RecTask } from '../../transport/recTask';
 import { tencentAudioSummary } from './audio';
 import { buildRecTaskRequest } from './recTaskFields';

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { inputError } from '../../../shared/errors';
+import { inputError } from '../../../common/errors';
 
 /** Readable names of an IVR audio file's review `Status` (docs/tencent-cloud-api.md#contact-center-uploadivraudio: 0, 1, 2). */
 export const IVR_AUDIO_STATUS_TEXT: Record<number, string> = {

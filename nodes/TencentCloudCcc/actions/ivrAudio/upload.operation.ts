@@ -2,12 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { redactSecrets } from '../../../../credentials/common/redact';
-import { urlFileName } from '../../../shared/audio/download';
-import { inputError, vendorApiError, vendorDetails } from '../../../shared/errors';
-import type { OperationContext } from '../../../shared/router';
-import { asItemError, errorItem, withDetails } from '../../../shared/runner';
-import { TENCENT_CREDENTIAL } from '../../../shared/tencent/client';
-import { httpUrlProblem, type UrlRules } from '../../../shared/url';
+import { urlFileName } from '../../../common/audio/download';
+import { inputError, vendorApiError, vendorDetails } from '../../../common/errors';
+import type { OperationContext } from '../../../common/router';
+import { asItemError, errorItem, withDetails } from '../../../common/runner';
+import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
+import { httpUrlProblem, type UrlRules } from '../../../common/url';
 import { uploadIvrAudio } from '../../transport/ivrAudio';
 import { readSdkAppId, toAudioFileOutput } from './audioFile';
 

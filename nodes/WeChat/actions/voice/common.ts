@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { checkAudio, type AudioRules, type CheckedAudio } from '../../../shared/audio/gate';
-import { audioInputProperties, readAudioInput } from '../../../shared/audio/input';
+import { checkAudio, type AudioRules, type CheckedAudio } from '../../../common/audio/gate';
+import { audioInputProperties, readAudioInput } from '../../../common/audio/input';
 import { WECHAT_MAX_VOICE_BYTES } from '../../transport/voice';
 
 /** `lang` options of both voice APIs (docs/wechat.md#voice-upload). */

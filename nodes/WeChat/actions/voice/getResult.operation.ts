@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { inputError } from '../../../shared/errors';
-import { concurrencyOption, type OperationContext } from '../../../shared/router';
+import { inputError } from '../../../common/errors';
+import { concurrencyOption, type OperationContext } from '../../../common/router';
 import { WECHAT_CREDENTIAL } from '../../transport/request';
 import { pollVoiceResult, type WeChatLanguage } from '../../transport/voice';
 import { languageProperty } from './common';

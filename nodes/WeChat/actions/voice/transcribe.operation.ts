@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { splitMp3 } from '../../../shared/mp3';
-import { concurrencyOption, type OperationContext } from '../../../shared/router';
-import { asItemError, withDetails } from '../../../shared/runner';
+import { splitMp3 } from '../../../common/mp3';
+import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { asItemError, withDetails } from '../../../common/runner';
 import { WECHAT_CREDENTIAL } from '../../transport/request';
 import {
 	generateVoiceId,

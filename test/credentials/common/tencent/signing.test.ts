@@ -1,17 +1,17 @@
 /**
  * Tencent Cloud signing: TC3-HMAC-SHA256 (API 3.0) and the legacy recording-file ASR HMAC-SHA1
- * signature, against the vectors of vendor-api-notes §3 and §4, plus what the credential's
+ * signature, against the vectors of docs/tencent-cloud-api.md#tc3-hmac-sha256-signing and docs/tencent-legacy-asr.md#signature, plus what the credential's
  * `authenticate` (signTencentRequest) does with hosts, ports, services, endpoints and bodies.
  */
 import { createHash, createHmac } from 'node:crypto';
 
 import { legacyAsrStringToSign, signLegacyAsr, signTc3 } from '../../../../credentials/common/tencent/signing';
 import { applyEndpoint, signTencentRequest, TC3_CONTENT_TYPE } from '../../../../credentials/common/tencent/authenticate';
-import { serializeTencentParams } from '../../../../nodes/shared/tencent/client';
+import { serializeTencentParams } from '../../../../nodes/common/tencent/client';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-describe('signTc3 (vendor notes §3 vectors)', () => {
+describe('signTc3 (docs/tencent-cloud-api.md#tc3-hmac-sha256-signing vectors)', () => {
 	it('reproduces vector 1 (DescribeInstances, content-type application/json)', () => {
 		const result = signTc3({
 			secretId: 'test-secret-id',
@@ -78,7 +78,7 @@ describe('signTc3 (vendor notes §3 vectors)', () => {
 	});
 });
 
-describe('legacy ASR signature (vendor notes §4 vectors)', () => {
+describe('legacy ASR signature (docs/tencent-legacy-asr.md#signature vectors)', () => {
 	const vector1 = {
 		callback_url: 'http://test.qq.com',
 		channel_num: '1',
@@ -108,7 +108,7 @@ describe('legacy ASR signature (vendor notes §4 vectors)', () => {
 		expect(signLegacyAsr('kFpwoX5RYQ2SkqpeHgqmSzHK7h3A2fni', '1259228442', params)).toBe('j8AY1RkedGSoDxCjAEtT2pq/r1w=');
 	});
 
-	it('reproduces vector 3 (the seed document example), ignoring an appid parameter', () => {
+	it('reproduces vector 3 (the example of the API document), ignoring an appid parameter', () => {
 		const params = {
 			appid: '2000001',
 			callback_url: 'http://test.qq.com/rec_callback',

@@ -4,7 +4,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { downloadAudio } from '../../../../nodes/shared/audio/download';
+import { downloadAudio } from '../../../../nodes/common/audio/download';
 import { startServer, type RunningServer } from '../../../emulators/common';
 import { createExecuteContext, stubNode } from '../../../helpers/n8nContext';
 

@@ -1,5 +1,5 @@
 /**
- * nodes/shared/mp3.ts against real encoder output (test/fixtures/audio, made by
+ * nodes/common/mp3.ts against real encoder output (test/fixtures/audio, made by
  * make-fixtures.sh with espeak-ng, SoX, LAME and FFmpeg) and against what ffprobe said about the
  * same files (fixtures.json, so ffprobe is not needed here). Synthetic cases are assembled from
  * the real frames of those fixtures.
@@ -14,7 +14,7 @@ import {
 	type Mp3Info,
 	splitMp3,
 	tryInspectMp3,
-} from '../../../nodes/shared/mp3';
+} from '../../../nodes/common/mp3';
 import { fixture, fixtureTable } from '../../helpers/fixtures';
 
 interface FfprobeEntry {

@@ -2,7 +2,7 @@
 import Busboy from 'busboy';
 import { Readable } from 'node:stream';
 
-import { buildMultipart } from '../../../nodes/shared/multipart';
+import { buildMultipart } from '../../../nodes/common/multipart';
 
 describe('buildMultipart', () => {
 	async function parse(body: Buffer, contentType: string) {

@@ -1,5 +1,5 @@
-/** Byte counts in messages (nodes/shared/errors.ts). */
-import { formatBytes } from '../../../nodes/shared/errors';
+/** Byte counts in messages (nodes/common/errors.ts). */
+import { formatBytes } from '../../../nodes/common/errors';
 
 describe('formatBytes', () => {
 	it('gives exact bytes with the unit users know', () => {

@@ -144,8 +144,9 @@ export async function tencentApiRequest(session: CredentialSession, call: Tencen
 				return payload;
 			},
 			(error) => {
-				// Tencent refused the call before acting on it, so even uploads may be resent.
-				if (isRateLimited(error)) return call.rateLimitDelayMs ?? 1100;
+				// Tencent refused the call before acting on it, so even uploads may be resent, and the
+				// retry does not use up an attempt: a rate limit slows the batch down, it fails nothing.
+				if (isRateLimited(error)) return { rateLimitedMs: call.rateLimitDelayMs ?? 1100 };
 				if (error instanceof VendorApiError) {
 					return idempotent && (String(error.code).startsWith('InternalError') || /^HTTP (5\d\d|429)$/.test(String(error.code)));
 				}

@@ -1,5 +1,5 @@
-/** Audio container sniffing and declared formats (nodes/shared/audio/formats.ts). */
-import { declaredAudioFormat, sniffAudioFormat } from '../../../../nodes/shared/audio/formats';
+/** Audio container sniffing and declared formats (nodes/common/audio/formats.ts). */
+import { declaredAudioFormat, sniffAudioFormat } from '../../../../nodes/common/audio/formats';
 
 describe('sniffAudioFormat / declaredAudioFormat', () => {
 	it('recognises containers by their bytes, not their names', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /** One file part of a multipart/form-data body. */
 export interface MultipartFile {
-	/** Form field name: WeChat wants `media` (seed 000), Coze wants `file` (vendor notes §2). */
+	/** Form field name: WeChat wants `media` (docs/wechat.md#voice-upload), Coze wants `file` (docs/coze.md#transcriptions). */
 	fieldName: string;
 	fileName: string;
 	contentType: string;

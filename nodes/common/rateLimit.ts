@@ -13,9 +13,11 @@ import { pause } from '../../credentials/common/http';
 export class RateLimiter {
 	private rate: number;
 	private nextStart = 0;
+	/** Start times (epoch ms) within the last second: the rate actually used, for a slow-down without a documented limit. */
+	private readonly recentStarts: number[] = [];
 
 	constructor(
-		/** The documented limit, in requests per second. */
+		/** The documented limit, in requests per second; `Infinity` for a vendor that documents none (it only slows down when told to). */
 		readonly maxPerSecond: number,
 		/** The lowest rate after slow-downs, in requests per second. */
 		readonly minPerSecond = Math.min(1, maxPerSecond),
@@ -36,12 +38,15 @@ export class RateLimiter {
 		const now = Date.now();
 		const start = Math.max(now, this.nextStart);
 		this.nextStart = start + (1000 / this.rate) * 1.1;
+		this.recentStarts.push(start);
+		while (this.recentStarts.length > 0 && this.recentStarts[0] < start - 1000) this.recentStarts.shift();
 		return start > now ? await pause(start - now, signal) : Boolean(signal?.aborted);
 	}
 
-	/** The vendor answered "rate limit exceeded": halve the rate. */
+	/** The vendor answered "rate limit exceeded": halve the rate (without a documented limit: half the rate of the last second). */
 	slowDown(): void {
-		this.rate = Math.max(this.minPerSecond, this.rate / 2);
+		const current = Number.isFinite(this.rate) ? this.rate : Math.max(this.minPerSecond * 2, this.recentStarts.length);
+		this.rate = Math.max(this.minPerSecond, current / 2);
 		this.nextStart = Math.max(this.nextStart, Date.now() + 1000 / this.rate);
 	}
 
