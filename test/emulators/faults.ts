@@ -29,7 +29,7 @@
  * could not produce.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestStats, type EmulatorStats } from './limits';
+import { RequestStats, type EmulatorStats, type RateLimit } from './limits';
 
 /** The kinds of fault, see the table above. */
 export type FaultKind =
@@ -258,8 +258,8 @@ export interface EmulatorRuntimeOptions {
 	nowMs: () => number;
 	/** A fixed delay added to every answer, milliseconds (benchmark option `latencyMs`). */
 	latencyMs?: number;
-	/** The enforced per-second limit of an action, reported by {@link EmulatorRuntime.stats}. */
-	limitOf?: (action: string) => number | undefined;
+	/** The enforced limit of an action (a number: per second), reported by {@link EmulatorRuntime.stats}. */
+	limitOf?: (action: string) => number | RateLimit | undefined;
 	/** Headers added to the gateway pages of `http-status` faults (e.g. Coze's `x-tt-logid`). */
 	gatewayHeaders?: () => Record<string, string>;
 }

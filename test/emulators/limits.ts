@@ -47,8 +47,16 @@ export interface ActionStats {
 	faults: number;
 	/** Highest number of requests that arrived within any 1000 ms (sliding window of the clock). */
 	peakPerSecond: number;
-	/** The documented limit the emulator enforces for this action, requests per second, if any. */
+	/** The documented limit the emulator enforces for this action, if any. */
+	limit?: RateLimit;
+	/** The same limit in requests per second, when its window is one second. */
 	limitPerSecond?: number;
+}
+
+/** A rate limit: at most `requests` in any `windowSeconds`. */
+export interface RateLimit {
+	requests: number;
+	windowSeconds: number;
 }
 
 /** What `emulator.stats()` answers. */
@@ -65,8 +73,8 @@ export interface EmulatorStats {
 export class RequestStats {
 	private readonly byAction = new Map<string, ActionStats & { window: number[] }>();
 
-	/** @param limitOf the enforced per-second limit of an action, reported in the stats. */
-	constructor(private readonly limitOf: (action: string) => number | undefined = () => undefined) {}
+	/** @param limitOf the enforced limit of an action (a number: requests per second), reported in the stats. */
+	constructor(private readonly limitOf: (action: string) => number | RateLimit | undefined = () => undefined) {}
 
 	private entry(action: string): ActionStats & { window: number[] } {
 		let entry = this.byAction.get(action);
@@ -103,13 +111,15 @@ export class RequestStats {
 		let refusals = 0;
 		let faults = 0;
 		for (const [action, entry] of this.byAction) {
-			const limit = this.limitOf(action);
+			const found = this.limitOf(action);
+			const limit = typeof found === 'number' ? { requests: found, windowSeconds: 1 } : found;
 			actions[action] = {
 				requests: entry.requests,
 				refusals: entry.refusals,
 				faults: entry.faults,
 				peakPerSecond: entry.peakPerSecond,
-				...(limit === undefined ? {} : { limitPerSecond: limit }),
+				...(limit === undefined ? {} : { limit }),
+				...(limit?.windowSeconds === 1 ? { limitPerSecond: limit.requests } : {}),
 			};
 			requests += entry.requests;
 			refusals += entry.refusals;
