@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { audioHash, sendJson, startServer, type TranscriptRegistry } from './common';
 import { EmulatorRuntime, gatewayPage, TRANSPORT_FAULTS, type FaultInjector, type FaultKind } from './faults';
-import { RateLimiter, type EmulatorStats } from './limits';
+import { RateLimiter, type EmulatorStats, type RateLimit } from './limits';
 import { inspectMpegAudio, readMultipart, type MultipartResult } from './wechat';
 
 /** Options of {@link startCozeEmulator}. */
@@ -29,8 +29,11 @@ export interface CozeEmulatorOptions {
 	transcripts: TranscriptRegistry;
 	/** Port to listen on (default: a free one). */
 	port?: number;
-	/** Requests per second per token for `transcriptions` / `workspaces` (undocumented by Coze: none by default). */
-	rateLimits?: Partial<Record<'transcriptions' | 'workspaces', number>>;
+	/**
+	 * Rate limits per token for `transcriptions` / `workspaces`: requests per second, or requests
+	 * per window (Coze documents none for these endpoints: none by default).
+	 */
+	rateLimits?: Partial<Record<'transcriptions' | 'workspaces', number | RateLimit>>;
 	/** A fixed delay added to every answer, milliseconds (benchmark). Default 0. */
 	latencyMs?: number;
 }
@@ -292,8 +295,9 @@ export async function startCozeEmulator(options: CozeEmulatorOptions): Promise<C
 
 		if (!isTranscription && !isWorkspaces) return reject(404, 4200, `resource not found: ${method} ${url.pathname}`);
 		if (!token) return reject(401, 4100);
-		const limit = options.rateLimits?.[action as 'transcriptions' | 'workspaces'];
-		if (limit !== undefined && !limiter.admit(`${match?.[1] ?? ''}:${action}`, limit, Date.now()).ok) {
+		const configured = options.rateLimits?.[action as 'transcriptions' | 'workspaces'];
+		const limit = typeof configured === 'number' ? { requests: configured, windowSeconds: 1 } : configured;
+		if (limit && !limiter.admit(`${match?.[1] ?? ''}:${action}`, limit.requests, Date.now(), limit.windowSeconds * 1000).ok) {
 			runtime.refuse(action);
 			return reject(429, 4013);
 		}

@@ -365,6 +365,8 @@ export interface WeChatEmulatorOptions {
 	port?: number;
 	/** A fixed delay added to every answer, milliseconds (benchmark). Default 0. */
 	latencyMs?: number;
+	/** stable_token's per-AppID limits; default {@link WECHAT_STABLE_TOKEN_LIMITS} (the documented ones). */
+	stableTokenLimits?: { perMinute: number; perDay: number };
 }
 
 /** The faults the WeChat emulator can inject (see ./faults). */
@@ -566,13 +568,13 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 	let currentStable: { token: string; record: TokenRecord } | undefined;
 	const forcedAt: number[] = [];
 	const voices = new Map<string, UploadRecord>();
+	const stableLimits = options.stableTokenLimits ?? WECHAT_STABLE_TOKEN_LIMITS;
 	const runtime = new EmulatorRuntime({
 		name: 'WeChat',
 		supportedFaults: WECHAT_FAULTS,
 		nowMs: now,
 		latencyMs: options.latencyMs,
-		limitOf: (action) =>
-			action === 'stable_token' ? { requests: WECHAT_STABLE_TOKEN_LIMITS.perMinute, windowSeconds: 60 } : undefined,
+		limitOf: (action) => (action === 'stable_token' ? { requests: stableLimits.perMinute, windowSeconds: 60 } : undefined),
 	});
 	const limiter = new RateLimiter();
 	const stableDaily = { day: -1, count: 0 };
@@ -742,11 +744,11 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 				const t = now();
 				const day = Math.floor((t + BEIJING_OFFSET_MS) / 86_400_000);
 				if (stableDaily.day !== day) Object.assign(stableDaily, { day, count: 0 });
-				if (stableDaily.count >= WECHAT_STABLE_TOKEN_LIMITS.perDay) {
+				if (stableDaily.count >= stableLimits.perDay) {
 					runtime.refuse('stable_token');
 					return fail(45009);
 				}
-				if (!limiter.admit(options.appId, WECHAT_STABLE_TOKEN_LIMITS.perMinute, t, 60_000).ok) {
+				if (!limiter.admit(options.appId, stableLimits.perMinute, t, 60_000).ok) {
 					runtime.refuse('stable_token');
 					return fail(45011);
 				}
