@@ -3,8 +3,9 @@
  * gateway fronts Tencent Cloud's hosts (used by the e2e run and by the node tests of gateway
  * failures). The Tencent Cloud credential sends every request to its one custom endpoint, so
  * flash recognition (`/asr/flash/v1/…`), the legacy ASR API (`/asr/v1/…`) and API 3.0 (`/`) must
- * share it: {@link tencentGatewayRoutes} gives those routes in the right order. Requests are forwarded unchanged (method, path, query, headers including `Host`,
- * body), so the emulators verify the signatures exactly as the node computed them.
+ * share it: {@link tencentGatewayRoutes} gives those routes in the right order. Requests are
+ * forwarded unchanged (method, path, query, headers including `Host`, body), so the emulators
+ * verify the signatures exactly as the node computed them.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'undici';

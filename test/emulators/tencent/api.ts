@@ -1,8 +1,8 @@
 /**
  * What every emulated Tencent Cloud API 3.0 action shares: the error envelope, parameter
  * checking by the official SDK models' types (TencentCloud/tencentcloud-sdk-nodejs
- * `src/services/<service>/<version>/<service>_models.ts`), and the shape of an action handler that the services
- * (./cam, ./ccc, ./asr) register with the server (./server).
+ * `src/services/<service>/<version>/<service>_models.ts`), and the shape of an action handler
+ * that the services (./cam, ./ccc, ./asr) register with the server (./server).
  *
  * Errors are answered with HTTP 200 `{"Response":{"Error":{"Code","Message"},"RequestId"}}`
  * (docs/tencent-cloud-api.md#error-answers). Emulator choices where Tencent does not document
