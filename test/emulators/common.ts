@@ -36,6 +36,11 @@ export async function startServer(
 			res.end(`emulator error: ${(error as Error).message}`);
 		});
 	});
+	// Node closes a connection 5 s (its default keepAliveTimeout) after an answer even while the
+	// client is still sending the request body, as when an emulator answers an oversized upload at
+	// its limit; a client stalled that long on a loaded machine then reads ECONNRESET before the
+	// answer. Keep such connections open longer, as vendor front ends do (nginx: 75 s).
+	server.keepAliveTimeout = 30_000;
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 	const address = server.address() as AddressInfo;
 	return {
