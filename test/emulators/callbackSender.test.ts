@@ -1,6 +1,6 @@
 /**
- * Tests of the Tencent ASR callback sender (vendor-api-notes §5): the exact form encoding of
- * the notes' examples, the acceptance rule, and the single retry, against local receivers.
+ * Tests of the Tencent ASR callback sender (docs/tencent-asr-callbacks.md): the exact form encoding
+ * of the vendor's examples, the acceptance rule, and the single retry, against local receivers.
  */
 import { readBody, startServer, type RunningServer } from './common';
 import {
@@ -41,7 +41,7 @@ async function track(answers: Array<[number, string]>) {
 }
 
 describe('encodeCallbackForm', () => {
-	it('reproduces the notes’ CreateRecTask example byte for byte', () => {
+	it('reproduces the vendor’s CreateRecTask example byte for byte', () => {
 		const fields = buildRecTaskCallback({
 			taskId: '4000048858',
 			appId: 12516,
@@ -56,7 +56,7 @@ describe('encodeCallbackForm', () => {
 		);
 	});
 
-	it('reproduces the notes’ legacy example with lower-case hex (audioTime with six decimals)', () => {
+	it('reproduces the vendor’s legacy example with lower-case hex (audioTime with six decimals)', () => {
 		const fields = buildLegacyCallback({
 			code: 0,
 			message: 'success',

@@ -1,5 +1,5 @@
 /**
- * Sends Tencent ASR result callbacks the way Tencent does (vendor-api-notes §5, seed 004 §3.2):
+ * Sends Tencent ASR result callbacks the way Tencent does (docs/tencent-asr-callbacks.md#callback-request):
  * one `POST` with `Content-Type: application/x-www-form-urlencoded`, every value URL-encoded
  * (`+` for spaces, hex digits upper or lower case), every value a string. The receiver must
  * answer JSON `{"code":0,...}`; any other answer counts as a failure and Tencent retries, with at
@@ -8,8 +8,11 @@
  * Used by the API 3.0 emulator (CreateRecTask callbacks) and the legacy ASR emulator, and usable
  * directly by tests that want to fire a callback at a trigger.
  */
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import iconv from 'iconv-lite';
 import { request } from 'undici';
+import type { FaultInjector } from './faults';
 
 /** How percent-escapes are spelled: `%E6` (upper), `%e6` (lower), or alternating per escape (mixed). */
 export type HexCase = 'upper' | 'lower' | 'mixed';
@@ -20,7 +23,7 @@ export interface SendCallbackOptions {
 	hexCase?: HexCase;
 	/**
 	 * Wait before the second attempt, in milliseconds. Default: a random value in 0–200 ms (the
-	 * vendor's interval is UNCONFIRMED, notes §5).
+	 * vendor's interval is not documented, docs/tencent-asr-callbacks.md#answer-and-retries).
 	 */
 	retryIntervalMs?: number;
 	/** Attempts in total, 1 or 2 (Tencent: at most 2). Default 2. */
@@ -29,6 +32,12 @@ export interface SendCallbackOptions {
 	timeoutMs?: number;
 	/** Encoding of the values' text before percent-encoding. Default `utf-8`. */
 	textEncoding?: CallbackTextEncoding;
+	/**
+	 * Faults to apply (../faults, action `callback`, path = the callback URL's path): a due
+	 * `truncated-body` fault makes an attempt announce the whole Content-Length, send only half the
+	 * body and close the connection; it counts as a failed attempt, so the sender retries.
+	 */
+	faults?: FaultInjector;
 }
 
 /** One POST of a callback and what the receiver answered. */
@@ -43,6 +52,8 @@ export interface CallbackAttempt {
 	error?: string;
 	/** Wall-clock time of the attempt, epoch milliseconds. */
 	at: number;
+	/** True when a `truncated-body` fault cut this attempt's body off. */
+	truncated?: boolean;
 }
 
 /** A callback delivery: the fields, the exact body sent and every attempt (1 or 2). */
@@ -60,7 +71,8 @@ const UNRESERVED = /[A-Za-z0-9\-_.]/;
 
 /**
  * Form-encodes one value like Tencent's callback sender: UTF-8 bytes, `A–Z a–z 0–9 - _ .` kept,
- * space → `+`, everything else `%XX` (notes §5 example: `%5B0%3A1.640%2C0%3A4.600%5D++%E6…`).
+ * space → `+`, everything else `%XX` (the vendor's example in docs/tencent-asr-callbacks.md#callback-request:
+ * `%5B0%3A1.640%2C0%3A4.600%5D++%E6…`).
  * `counter` carries the alternation state for `mixed` across a whole body.
  */
 function encodeValue(value: string, hexCase: HexCase, counter: { n: number }, textEncoding: CallbackTextEncoding = 'utf-8'): string {
@@ -85,7 +97,7 @@ function encodeValue(value: string, hexCase: HexCase, counter: { n: number }, te
 
 /**
  * Builds the `application/x-www-form-urlencoded` body for `fields`, in their insertion order.
- * Source: notes §5 (values URL-encoded, `+` for spaces, hex of either case).
+ * Source: docs/tencent-asr-callbacks.md#callback-request (values URL-encoded, `+` for spaces, hex of either case).
  */
 export function encodeCallbackForm(
 	fields: Record<string, string>,
@@ -100,17 +112,17 @@ export function encodeCallbackForm(
 
 /**
  * Text encodings of callback values: UTF-8 (CreateRecTask; legacy `res_text_format` 0) and the
- * legacy API's GB2312 / GBK / BIG5 (`res_text_format` 1 / 2 / 3, seed 004 §3.1.1), encoded with
+ * legacy API's GB2312 / GBK / BIG5 (`res_text_format` 1 / 2 / 3, docs/tencent-legacy-asr.md#request), encoded with
  * iconv-lite before percent-encoding.
  */
 export type CallbackTextEncoding = 'utf-8' | 'gb2312' | 'gbk' | 'big5';
 
-/** The encoding the legacy API uses for `res_text_format` 0–3 (seed 004 §3.1.1). */
+/** The encoding the legacy API uses for `res_text_format` 0–3 (docs/tencent-legacy-asr.md#request). */
 export const LEGACY_TEXT_ENCODINGS: readonly CallbackTextEncoding[] = ['utf-8', 'gb2312', 'gbk', 'big5'];
 
 /**
  * True when a receiver's answer acknowledges the callback: HTTP 2xx and a JSON object body whose
- * `code` is 0 or "0" (seed 004 §3.2.2; notes §5). Anything else makes Tencent retry.
+ * `code` is 0 or "0" (docs/tencent-asr-callbacks.md#answer-and-retries). Anything else makes Tencent retry.
  */
 export function isAcceptedAnswer(status: number, body: string): boolean {
 	if (status < 200 || status > 299) {
@@ -148,10 +160,43 @@ async function attempt(url: string, body: string, timeoutMs: number): Promise<Ca
 }
 
 /**
+ * One attempt whose body is cut off: the request line and headers announce `Content-Length` of
+ * the whole body, half of it is sent, then the connection is closed (FIN). Never throws.
+ */
+async function truncatedAttempt(url: string, body: string, timeoutMs: number): Promise<CallbackAttempt> {
+	const at = Date.now();
+	const target = new URL(url);
+	const bytes = Buffer.from(body, 'utf8');
+	const sent = Math.floor(bytes.length / 2);
+	const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+	const head =
+		`POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n` +
+		`Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`;
+	const error = await new Promise<string>((resolve) => {
+		const socket =
+			target.protocol === 'https:'
+				? tlsConnect({ host: target.hostname, port, servername: target.hostname })
+				: netConnect({ host: target.hostname, port });
+		const timer = setTimeout(() => socket.destroy(), timeoutMs);
+		socket.on('error', () => undefined);
+		socket.on('close', () => {
+			clearTimeout(timer);
+			resolve(`body truncated by an injected fault: sent ${sent} of ${bytes.length} bytes, then closed the connection`);
+		});
+		socket.once(target.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+			socket.write(head);
+			socket.end(bytes.subarray(0, sent));
+		});
+		socket.resume();
+	});
+	return { status: 0, body: '', accepted: false, error, at, truncated: true };
+}
+
+/**
  * POSTs a callback to `url` as Tencent does and retries ONCE when the first answer is not an
  * acceptance (see {@link isAcceptedAnswer}), after `retryIntervalMs` (default random 0–200 ms).
  * Never throws: transport errors are recorded as attempts with status 0.
- * Source: notes §5 (at most 2 attempts in total).
+ * Source: docs/tencent-asr-callbacks.md#answer-and-retries (at most 2 attempts in total).
  */
 export async function sendAsrCallback(
 	url: string,
@@ -167,7 +212,8 @@ export async function sendAsrCallback(
 			const wait = options.retryIntervalMs ?? Math.floor(Math.random() * 201);
 			await new Promise((resolve) => setTimeout(resolve, wait));
 		}
-		const result = await attempt(url, body, timeoutMs);
+		const fault = options.faults?.take({ action: 'callback', path: new URL(url).pathname }, ['truncated-body']);
+		const result = fault ? await truncatedAttempt(url, body, timeoutMs) : await attempt(url, body, timeoutMs);
 		delivery.attempts.push(result);
 		if (result.accepted) {
 			delivery.accepted = true;
@@ -190,7 +236,7 @@ export interface RecTaskCallbackInput {
 	appId: number | string;
 	/** 0 on success, else a callback error code (10000 transcoding failed … 10007 download failed). */
 	code: number;
-	/** Failure reason; '' on success (notes §5: `message` is empty on success). */
+	/** Failure reason; '' on success (`message` is empty on success, docs/tencent-asr-callbacks.md#fields). */
 	message: string;
 	/** The `Result` text (lines `[m:s.mmm,m:s.mmm]  text\n`), '' on failure. */
 	text: string;
@@ -201,7 +247,7 @@ export interface RecTaskCallbackInput {
 	/** The audio URL for `SourceType` 0 tasks; absent for data uploads. */
 	audioUrl?: string;
 	/**
-	 * Key casing of the `resultDetail` JSON (UNCONFIRMED in the vendor docs, notes §5): `pascal`
+	 * Key casing of the `resultDetail` JSON (not documented, docs/tencent-asr-callbacks.md#fields): `pascal`
 	 * (default, as DescribeTaskStatus) or `camel` (first letter lower-cased at every level).
 	 */
 	detailCase?: 'pascal' | 'camel';
@@ -223,7 +269,8 @@ function camelKeys(value: unknown): unknown {
 }
 
 /**
- * The form fields of a CreateRecTask callback, in the order of the vendor example (notes §5):
+ * The form fields of a CreateRecTask callback, in the order of the vendor example
+ * (docs/tencent-asr-callbacks.md#fields):
  * `code, requestId, appid, projectid, text, [audioUrl], audioTime, message, resultDetail`.
  * `requestId` is the TaskId as a decimal string, `projectid` "0", `audioTime` like "8.420000",
  * `resultDetail` a JSON string of SentenceDetail[] or '' when there is none.
@@ -250,7 +297,7 @@ export function buildRecTaskCallback(task: RecTaskCallbackInput): Record<string,
 
 /** What {@link buildLegacyCallback} needs to know about a finished legacy recognition. */
 export interface LegacyCallbackInput {
-	/** 0 on success, else 10000–10007 (seed 004 §4.2; notes §5). */
+	/** 0 on success, else 10000–10007 (docs/tencent-asr-callbacks.md#error-codes). */
 	code: number;
 	/** `success` on success (the legacy docs also show `成功`), else the reason. */
 	message: string;
@@ -267,9 +314,9 @@ export interface LegacyCallbackInput {
 }
 
 /**
- * The form fields of a legacy (aai.qcloud.com) callback, in the order of the notes' example:
- * `code, requestId, appid, projectid, text, [audioUrl], audioTime, message`. Source: seed 004
- * §3.2.1 and notes §5.
+ * The form fields of a legacy (aai.qcloud.com) callback, in the order of the vendor's example:
+ * `code, requestId, appid, projectid, text, [audioUrl], audioTime, message`. Source:
+ * docs/tencent-asr-callbacks.md#fields.
  */
 export function buildLegacyCallback(input: LegacyCallbackInput): Record<string, string> {
 	const fields: Record<string, string> = {

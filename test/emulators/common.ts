@@ -36,6 +36,11 @@ export async function startServer(
 			res.end(`emulator error: ${(error as Error).message}`);
 		});
 	});
+	// Node closes a connection 5 s (its default keepAliveTimeout) after an answer even while the
+	// client is still sending the request body, as when an emulator answers an oversized upload at
+	// its limit; a client stalled that long on a loaded machine then reads ECONNRESET before the
+	// answer. Keep such connections open longer, as vendor front ends do (nginx: 75 s).
+	server.keepAliveTimeout = 30_000;
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 	const address = server.address() as AddressInfo;
 	return {
@@ -84,12 +89,29 @@ export function audioHash(audio: Uint8Array): string {
 	return createHash('sha256').update(audio).digest('hex');
 }
 
+/**
+ * A stretch of a registered recording: what is said from `startSeconds` to `endSeconds`. The ASR
+ * emulators answer these times (rounded to whole milliseconds) as the sentence times.
+ */
+export interface TranscriptSegment {
+	startSeconds: number;
+	endSeconds: number;
+	text: string;
+	/** Speaker number for answers with speaker diarization. Default 0. */
+	speakerId?: number;
+}
+
 /** What a registered recording is "recognised" as. */
 export interface Transcript {
 	text: string;
 	/** Audio length in seconds, when the test knows it (used for durations in answers). */
 	durationSeconds?: number;
+	/** The sentence (or paragraph) times, in order, when the test knows them. */
+	segments?: TranscriptSegment[];
 }
+
+/** The third argument of {@link TranscriptRegistry.register}: the duration, or duration and segments. */
+export type TranscriptDetails = number | { durationSeconds?: number; segments?: readonly TranscriptSegment[] };
 
 /**
  * The stand-in for speech recognition shared by all emulators: SHA-256 of the audio bytes →
@@ -98,10 +120,31 @@ export interface Transcript {
 export class TranscriptRegistry {
 	private readonly byHash = new Map<string, Transcript>();
 
-	/** Registers `text` for the audio bytes (or for a hex SHA-256 computed elsewhere). */
-	register(audio: Uint8Array | string, text: string, durationSeconds?: number): void {
+	/**
+	 * Registers `text` for the audio bytes (or for a hex SHA-256 computed elsewhere), with its
+	 * duration in seconds, or `{ durationSeconds, segments }`.
+	 * @throws Error when segments are out of order, overlap, end before they start, go past the
+	 * duration, or their texts joined are not `text`.
+	 */
+	register(audio: Uint8Array | string, text: string, details?: TranscriptDetails): void {
 		const key = typeof audio === 'string' ? audio.toLowerCase() : audioHash(audio);
-		this.byHash.set(key, { text, durationSeconds });
+		const { durationSeconds, segments } = typeof details === 'object' ? details : { durationSeconds: details, segments: undefined };
+		if (segments) {
+			let previousEnd = 0;
+			for (const segment of segments) {
+				if (!(segment.startSeconds >= previousEnd && segment.endSeconds > segment.startSeconds)) {
+					throw new Error(`Transcript segments must be in order and not overlap (at ${segment.startSeconds} s).`);
+				}
+				if (durationSeconds !== undefined && segment.endSeconds > durationSeconds + 1e-6) {
+					throw new Error(`A transcript segment ends at ${segment.endSeconds} s, after the audio (${durationSeconds} s).`);
+				}
+				previousEnd = segment.endSeconds;
+			}
+			if (segments.map((segment) => segment.text).join('') !== text) {
+				throw new Error('The transcript segments joined must be the transcript text.');
+			}
+		}
+		this.byHash.set(key, { text, durationSeconds, ...(segments ? { segments: segments.map((segment) => ({ ...segment })) } : {}) });
 	}
 
 	/** The transcript registered for these bytes, or `undefined` for audio never registered. */

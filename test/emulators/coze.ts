@@ -1,8 +1,12 @@
 /**
  * A strict local emulator of the Coze OpenAPI endpoints used by the package:
- * `POST /v1/audio/transcriptions` (seed 003; also the credential test, sent without audio) and `GET /v1/workspaces`.
+ * `POST /v1/audio/transcriptions` (docs/coze.md#transcriptions; also the credential test, sent
+ * without audio) and `GET /v1/workspaces`.
  *
- * Sources: seed 003, /work/shared/vendor-api-notes.md §2, Coze's public error-code page.
+ * Sources: docs/coze.md (#transcriptions, #errors), Coze's public error-code page. Coze documents
+ * no per-second limit for these endpoints, so none is enforced unless a test sets `rateLimits`
+ * (refusals answer HTTP 429 code 4013, as Coze's rate limiting does). Faults, statistics and
+ * latency come from ./faults (actions: `transcriptions`, `workspaces`, `unknown`).
  * Independent of nodes/ and credentials/ on purpose; it shares only the busboy reader and the
  * MPEG audio parser of the WeChat emulator (./wechat).
  *
@@ -12,7 +16,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, startServer, type TranscriptRegistry } from './common';
+import { audioHash, sendJson, startServer, type TranscriptRegistry } from './common';
+import { EmulatorRuntime, gatewayPage, TRANSPORT_FAULTS, type FaultInjector, type FaultKind } from './faults';
+import { RateLimiter, type EmulatorStats, type RateLimit } from './limits';
 import { inspectMpegAudio, readMultipart, type MultipartResult } from './wechat';
 
 /** Options of {@link startCozeEmulator}. */
@@ -23,6 +29,26 @@ export interface CozeEmulatorOptions {
 	transcripts: TranscriptRegistry;
 	/** Port to listen on (default: a free one). */
 	port?: number;
+	/**
+	 * Rate limits per token for `transcriptions` / `workspaces`: requests per second, or requests
+	 * per window (Coze documents none for these endpoints: none by default).
+	 */
+	rateLimits?: Partial<Record<'transcriptions' | 'workspaces', number | RateLimit>>;
+	/** A fixed delay added to every answer, milliseconds (benchmark). Default 0. */
+	latencyMs?: number;
+}
+
+/** The faults the Coze emulator can inject (see ./faults). */
+export const COZE_FAULTS: readonly FaultKind[] = [...TRANSPORT_FAULTS, 'rate-limit', 'error'];
+
+/** One transcription Coze did (and billed): the side effect of a successful request. */
+export interface CozeTranscriptionRecord {
+	logId: string;
+	/** Hex SHA-256 of the audio. */
+	sha256: string;
+	bytes: number;
+	fileName?: string;
+	text: string;
 }
 
 /** One request as the emulator saw it. The token itself is never stored. */
@@ -46,8 +72,11 @@ export interface CozeRequestRecord {
 	code?: number;
 	/** The log id answered. */
 	logId?: string;
-	/** Set when an injected fault answered this request. */
-	fault?: 'fail' | 'reset';
+	/**
+	 * Set when an injected fault acted on this request: 'fail' (an `error` fault / failNext),
+	 * 'reset' (`reset-before` / resetNext), or the fault kind.
+	 */
+	fault?: 'fail' | 'reset' | Exclude<FaultKind, 'error' | 'reset-before'>;
 }
 
 /** A running Coze emulator. */
@@ -57,6 +86,16 @@ export interface CozeEmulator {
 	port: number;
 	/** Every request in arrival order. */
 	requests: CozeRequestRecord[];
+	/** Every transcription done (successful answers, including those whose answer a fault destroyed). */
+	transcriptions: CozeTranscriptionRecord[];
+	/** Fault injection (./faults): reset-before/after, hang, slow, http-status, rate-limit (429/4013), error. */
+	readonly faults: FaultInjector;
+	/** Requests, refusals (`rateLimits`), faults and peak rate per action. */
+	stats(): EmulatorStats;
+	/** Zeroes the statistics. */
+	resetStats(): void;
+	/** Sets the fixed latency of every later answer, milliseconds. */
+	setLatency(ms: number): void;
 	/**
 	 * The next `count` requests (any endpoint) answer HTTP `status` with
 	 * `{"code":code,"msg":…,"detail":{"logid":…}}`, after the body was read and before any other
@@ -64,16 +103,16 @@ export interface CozeEmulator {
 	 * unless `options.html` is false. `options.msg` overrides the message.
 	 */
 	failNext(status: number, code: number, count?: number, options?: { html?: boolean; msg?: string }): void;
-	/** The next `count` requests are read whole, then their socket is destroyed without an answer. */
+	/** The next `count` requests are read whole, then their socket is destroyed without an answer (`reset-before`). */
 	resetNext(count?: number): void;
 	close(): Promise<void>;
 }
 
-/** Maximum audio file size: 10 MB (seed 003), in bytes. */
+/** Maximum audio file size: 10 MB (docs/coze.md#transcriptions), in bytes. */
 export const COZE_MAX_FILE_BYTES = 10 * 1024 * 1024;
-/** Audio must be shorter than 30 minutes (seed 003), in seconds. */
+/** Audio must be shorter than 30 minutes (docs/coze.md#transcriptions), in seconds. */
 export const COZE_MAX_DURATION_SECONDS = 30 * 60;
-/** File extensions of the large-model formats (seed 003). */
+/** File extensions of the large-model formats (docs/coze.md#transcriptions). */
 export const COZE_FORMATS = ['opus', 'ogg', 'mp3', 'wav', 'm4a', 'mp4', 'pcm', 'raw', 'spx', 'aac', 'amr'] as const;
 
 const MESSAGES: Record<number, string> = {
@@ -84,27 +123,6 @@ const MESSAGES: Record<number, string> = {
 	4200: 'resource not found',
 	5000: 'internal server error',
 };
-
-const GATEWAY_TITLES: Record<number, string> = {
-	502: 'Bad Gateway',
-	503: 'Service Temporarily Unavailable',
-	504: 'Gateway Time-out',
-};
-
-/** The nginx error page a gateway answers instead of JSON. */
-function gatewayPage(status: number): string {
-	const title = `${status} ${GATEWAY_TITLES[status] ?? 'Error'}`;
-	return [
-		'<html>',
-		`<head><title>${title}</title></head>`,
-		'<body>',
-		`<center><h1>${title}</h1></center>`,
-		'<hr><center>nginx</center>',
-		'</body>',
-		'</html>',
-		'',
-	].join('\r\n');
-}
 
 function logId(): string {
 	const beijing = new Date(Date.now() + 8 * 3600 * 1000).toISOString(); // 2024-12-10T07:27:26.467Z
@@ -179,8 +197,16 @@ export function sniffAudioFormat(extension: string, bytes: Uint8Array): boolean 
  */
 export async function startCozeEmulator(options: CozeEmulatorOptions): Promise<CozeEmulator> {
 	const requests: CozeRequestRecord[] = [];
-	const failures: Array<{ status: number; code: number; html?: boolean; msg?: string }> = [];
-	let resets = 0;
+	const transcriptions: CozeTranscriptionRecord[] = [];
+	const limiter = new RateLimiter();
+	const runtime = new EmulatorRuntime({
+		name: 'Coze',
+		supportedFaults: COZE_FAULTS,
+		nowMs: () => Date.now(),
+		latencyMs: options.latencyMs,
+		limitOf: (action) => options.rateLimits?.[action as 'transcriptions' | 'workspaces'],
+		gatewayHeaders: () => ({ 'x-tt-logid': logId() }),
+	});
 
 	const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		const url = new URL(req.url ?? '/', 'http://emulator');
@@ -199,12 +225,19 @@ export async function startCozeEmulator(options: CozeEmulatorOptions): Promise<C
 		requests.push(record);
 		const isTranscription = url.pathname === '/v1/audio/transcriptions' && method === 'POST';
 		const isWorkspaces = url.pathname === '/v1/workspaces' && method === 'GET';
+		const action = url.pathname === '/v1/audio/transcriptions' ? 'transcriptions' : url.pathname === '/v1/workspaces' ? 'workspaces' : 'unknown';
+		const target = { action, path: url.pathname };
+		runtime.begin(res, target);
 
 		const answer = (status: number, code: number, msg: string, data?: unknown): void => {
 			const id = logId();
 			record.status = status;
 			record.code = code;
 			record.logId = id;
+			if (code === 0 && status === 200 && record.fault === undefined && runtime.resetAfter(req, target)) {
+				record.fault = 'reset-after';
+				return;
+			}
 			const body: Record<string, unknown> = { code, msg };
 			if (data !== undefined) body.data = data;
 			body.detail = { logid: id };
@@ -232,30 +265,42 @@ export async function startCozeEmulator(options: CozeEmulatorOptions): Promise<C
 			});
 		}
 
-		if (resets > 0) {
-			resets--;
-			record.fault = 'reset';
-			req.socket.destroy();
+		const transport = runtime.transport(req, res, target);
+		if (transport) {
+			record.fault = transport.kind === 'reset-before' ? 'reset' : (transport.kind as 'hang' | 'http-status');
+			if (transport.kind === 'http-status') record.status = transport.status ?? 503;
 			return;
 		}
-		const injected = failures.shift();
+		const injected = runtime.vendor(target, ['error', 'rate-limit']);
+		if (injected?.kind === 'rate-limit') {
+			record.fault = 'rate-limit';
+			return reject(429, 4013, injected.message ?? MESSAGES[4013]);
+		}
 		if (injected) {
 			record.fault = 'fail';
-			const html = injected.html ?? [502, 503, 504].includes(injected.status);
+			const status = injected.status ?? 400;
+			const code = Number(injected.code);
+			const html = injected.html ?? [502, 503, 504].includes(status);
 			if (html) {
 				const id = logId();
-				record.status = injected.status;
+				record.status = status;
 				record.logId = id;
-				res.writeHead(injected.status, { 'content-type': 'text/html', 'x-tt-logid': id });
-				res.end(gatewayPage(injected.status));
+				res.writeHead(status, { 'content-type': 'text/html', 'x-tt-logid': id });
+				res.end(gatewayPage(status));
 				return;
 			}
-			answer(injected.status, injected.code, injected.msg ?? MESSAGES[injected.code] ?? 'emulated error');
+			answer(status, code, injected.message ?? MESSAGES[code] ?? 'emulated error');
 			return;
 		}
 
 		if (!isTranscription && !isWorkspaces) return reject(404, 4200, `resource not found: ${method} ${url.pathname}`);
 		if (!token) return reject(401, 4100);
+		const configured = options.rateLimits?.[action as 'transcriptions' | 'workspaces'];
+		const limit = typeof configured === 'number' ? { requests: configured, windowSeconds: 1 } : configured;
+		if (limit && !limiter.admit(`${match?.[1] ?? ''}:${action}`, limit.requests, Date.now(), limit.windowSeconds * 1000).ok) {
+			runtime.refuse(action);
+			return reject(429, 4013);
+		}
 
 		if (isWorkspaces) {
 			const pageNum = url.searchParams.get('page_num');
@@ -304,7 +349,8 @@ export async function startCozeEmulator(options: CozeEmulatorOptions): Promise<C
 			}
 		}
 		const text = options.transcripts.lookup(file.data)?.text ?? '';
-		return answer(200, 0, '', { text });
+		answer(200, 0, '', { text });
+		transcriptions.push({ logId: record.logId ?? '', sha256: audioHash(file.data), bytes: file.data.length, fileName: file.fileName, text });
 	};
 
 	const running = await startServer(handler, options.port ?? 0);
@@ -312,12 +358,20 @@ export async function startCozeEmulator(options: CozeEmulatorOptions): Promise<C
 		url: running.url,
 		port: running.port,
 		requests,
+		transcriptions,
+		faults: runtime.faults,
+		stats: () => runtime.stats(),
+		resetStats: () => runtime.resetStats(),
+		setLatency: (ms: number) => runtime.setLatency(ms),
 		failNext: (status, code, count = 1, extra = {}) => {
-			for (let i = 0; i < count; i++) failures.push({ status, code, ...extra });
+			runtime.faults.add({ kind: 'error', status, code, count, html: extra.html, message: extra.msg });
 		},
 		resetNext: (count = 1) => {
-			resets += count;
+			runtime.faults.add({ kind: 'reset-before', count });
 		},
-		close: running.close,
+		close: async () => {
+			runtime.close();
+			await running.close();
+		},
 	};
 }

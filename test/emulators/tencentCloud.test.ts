@@ -1,7 +1,7 @@
 /**
  * Tests of the Tencent Cloud API 3.0 emulator: the TC3 verifier against the vectors of
- * vendor-api-notes §3, every rejection path, CCC uploads/limits, ASR task progress, uint64
- * TaskIds and CreateRecTask callbacks. Requests are signed by a small client-side signer written
+ * docs/tencent-cloud-api.md#tc3-hmac-sha256-signing, every rejection path, CCC uploads/limits,
+ * ASR task progress, uint64 TaskIds and CreateRecTask callbacks. Requests are signed by a small client-side signer written
  * here (independent of the emulator's verifier and of nodes/).
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -40,7 +40,7 @@ const VERSIONS: Record<string, [string, string]> = {
 	DescribeTaskStatus: ['asr', '2019-06-14'],
 };
 
-// ----- test-only client signer (TC3-HMAC-SHA256, notes §3) -----------------------------------
+// ----- test-only client signer (TC3-HMAC-SHA256, docs/tencent-cloud-api.md) -------------------
 
 interface CallOptions {
 	action?: string;
@@ -173,9 +173,9 @@ afterEach(async () => {
 	await Promise.all(emulators.splice(0).map((emu) => emu.close()));
 });
 
-// ----- the verifier against the notes' vectors -----------------------------------------------
+// ----- the verifier against the documented vectors ---------------------------------------------
 
-describe('TC3 verifier (vendor-api-notes §3 vectors)', () => {
+describe('TC3 verifier (documented vectors, docs/tencent-cloud-api.md#tc3-hmac-sha256-signing)', () => {
 	it('reproduces the first vector (cvm DescribeInstances, 2022-01-01)', () => {
 		const body = '{"Action":"DescribeInstances","Version":"2017-03-12"}';
 		const canonical = tc3CanonicalRequest({
@@ -354,7 +354,7 @@ describe('API 3.0 authentication and envelope', () => {
 		const emu = await start();
 		expect(errorCode(await call(emu, { signedHeaders: ['content-type'] }))).toBe('AuthFailure.InvalidAuthorization');
 		expect(errorCode(await call(emu, { signedHeaders: ['host'] }))).toBe('AuthFailure.InvalidAuthorization');
-		// More signed headers are fine (values lower-cased in the canonical form, notes §3).
+		// More signed headers are fine (values lower-cased in the canonical form).
 		expect(errorCode(await call(emu, { signedHeaders: ['content-type', 'host', 'x-tc-action'] }))).toBeUndefined();
 	});
 

@@ -1,6 +1,6 @@
 /**
- * Tests of the legacy ASR emulator (seed 004, vendor-api-notes §4–5): the HMAC-SHA1 verifier
- * against the three vectors of the notes, every request error code it enforces (incl. nonce
+ * Tests of the legacy ASR emulator (docs/tencent-legacy-asr.md, docs/tencent-asr-callbacks.md): the
+ * HMAC-SHA1 verifier against the three documented vectors, every request error code it enforces (incl. nonce
  * replay and expiry), and the legacy callbacks. Requests are signed by a test-only signer.
  */
 import { createHmac } from 'node:crypto';
@@ -24,7 +24,7 @@ const SECRET_ID = 'AKIDlegacytest0001';
 const SECRET_KEY = 'legacy-secret-key-0001';
 const APP_ID = 1259228442;
 
-// ----- test-only client signer (notes §4) ----------------------------------------------------
+// ----- test-only client signer (docs/tencent-legacy-asr.md#signature) --------------------------
 
 function clientSignature(secretKey: string, appId: number | string, params: Record<string, string>, host = 'aai.qcloud.com'): string {
 	const joined = Object.keys(params)
@@ -150,7 +150,7 @@ async function receiver(answers: Array<[number, string]>) {
 
 // ----- vectors -------------------------------------------------------------------------------
 
-describe('legacy HMAC-SHA1 verifier (vendor-api-notes §4 vectors)', () => {
+describe('legacy HMAC-SHA1 verifier (documented vectors, docs/tencent-legacy-asr.md#signature)', () => {
 	const base = {
 		callback_url: 'http://test.qq.com',
 		channel_num: '1',

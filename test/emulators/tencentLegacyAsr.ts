@@ -1,16 +1,17 @@
 /**
  * A strict local emulator of Tencent's legacy recording-file recognition API with HTTP callback
- * (seed 004; vendor-api-notes §4 and §5): `POST /asr/v1/<appid>?<query>` signed with
- * `Authorization: <base64 HMAC-SHA1>`, answering `{"code":N,"message":"…"}` with the seed's
+ * (docs/tencent-legacy-asr.md#request, #signature, #error-codes; callbacks:
+ * docs/tencent-asr-callbacks.md): `POST /asr/v1/<appid>?<query>` signed with
+ * `Authorization: <base64 HMAC-SHA1>`, answering `{"code":N,"message":"…"}` with the documented
  * request error codes 1000–1034, then "recognising" the audio through the shared
  * {@link TranscriptRegistry} and posting the legacy callback form through ./callbackSender.
  *
  * The HMAC-SHA1 check is implemented here independently of nodes/ and credentials/.
  *
  * Emulator choices where the vendor's behaviour is not documented: every answer is HTTP 200
- * (404 for another path); `message` is the seed's return-code name (e.g. `ERROR_PROXY_AUTH_FAILED`)
+ * (404 for another path); `message` is the documented return-code name (e.g. `ERROR_PROXY_AUTH_FAILED`)
  * plus a reason; missing or malformed Authorization → 1022, signature mismatch → 1030; a
- * `timestamp` more than 300 s ahead of the emulator clock → 1025 (the seed: a timestamp far from
+ * `timestamp` more than 300 s ahead of the emulator clock → 1025 (the docs: a timestamp far from
  * the current time causes a signature-expired error); a wrong Content-Type, `channel_num` 2 with a
  * 16k engine, or `source_type=1` with an empty body → 1000; duplicated or undecodable query
  * parameters → 1001. Query values are decoded as `application/x-www-form-urlencoded` (`+` is a
@@ -23,11 +24,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { detectAudioFormat, estimateAudioDurationSeconds } from './audio';
 import { downloadAudio, EmulatorClock, readBodyCapped, startServer, type DownloadResult, type TranscriptRegistry } from './common';
 import { buildLegacyCallback, LEGACY_TEXT_ENCODINGS, sendAsrCallback, type CallbackDelivery, type HexCase } from './callbackSender';
+import { EmulatorRuntime, TRANSPORT_FAULTS, type FaultInjector, type FaultKind } from './faults';
+import type { EmulatorStats } from './limits';
 
-/** The host that is always part of the legacy string to sign, whatever Host the request used (notes §4). */
+/** The faults the legacy emulator can inject (see ./faults; action `task`, callbacks `callback`). */
+export const LEGACY_FAULTS: readonly FaultKind[] = [...TRANSPORT_FAULTS, 'error', 'truncated-body'];
+
+/** The host that is always part of the legacy string to sign, whatever Host the request used (docs/tencent-legacy-asr.md#signature). */
 export const LEGACY_SIGNING_HOST = 'aai.qcloud.com';
 
-/** Request error codes of seed 004 §4.1: number → return-code name. */
+/** Request error codes (docs/tencent-legacy-asr.md#error-codes): number → return-code name. */
 export const LEGACY_ERROR_NAMES: Readonly<Record<number, string>> = {
 	1000: 'ERROR_BAD_REQ',
 	1001: 'ERROR_PARSE_DATA_FAILED',
@@ -63,14 +69,14 @@ export const LEGACY_ERROR_NAMES: Readonly<Record<number, string>> = {
 	1034: 'ERROR_UNKNOWN',
 };
 
-/** Callback error codes (seed 004 §4.2, notes §5) with the vendor's descriptions. */
+/** Callback error codes (docs/tencent-asr-callbacks.md#error-codes) with the vendor's descriptions. */
 export const LEGACY_CALLBACK_ERRORS = {
 	transcodingFailed: { code: 10000, message: '语音非标准格式，转码失败' },
 	invalidFile: { code: 10004, message: '无效的语音文件' },
 	downloadFailed: { code: 10007, message: '语音下载失败' },
 } as const;
 
-/** Engine model types of the legacy API (seed 004). */
+/** Engine model types of the legacy API (docs/tencent-legacy-asr.md#request). */
 export const LEGACY_ENGINE_MODEL_TYPES: readonly string[] = ['8k_0', '16k_0', '8k_6'];
 
 /** Limits of the legacy API: body < 5 MB (1032), URLs < 2048 bytes (1017), expired − timestamp < 90 days (1024). */
@@ -83,7 +89,7 @@ export const LEGACY_LIMITS = {
 
 /**
  * The joined parameters of the legacy string to sign: every parameter except `appid`, sorted by
- * key in byte order, `key=value` with RAW (decoded) values, joined with `&` (notes §4).
+ * key in byte order, `key=value` with RAW (decoded) values, joined with `&` (docs/tencent-legacy-asr.md#signature).
  */
 export function legacyCanonicalQuery(params: Record<string, string> | Array<[string, string]>): string {
 	const entries = Array.isArray(params) ? params : Object.entries(params);
@@ -94,7 +100,7 @@ export function legacyCanonicalQuery(params: Record<string, string> | Array<[str
 		.join('&');
 }
 
-/** `POST` + `aai.qcloud.com` + `/asr/v1/` + appid + `?` + {@link legacyCanonicalQuery} (notes §4). */
+/** `POST` + `aai.qcloud.com` + `/asr/v1/` + appid + `?` + {@link legacyCanonicalQuery} (docs/tencent-legacy-asr.md#signature). */
 export function legacyStringToSign(
 	appId: number | string,
 	params: Record<string, string> | Array<[string, string]>,
@@ -102,7 +108,7 @@ export function legacyStringToSign(
 	return `POST${LEGACY_SIGNING_HOST}/asr/v1/${appId}?${legacyCanonicalQuery(params)}`;
 }
 
-/** base64(HMAC-SHA1(secretKey, stringToSign)): the legacy `Authorization` header value (notes §4). */
+/** base64(HMAC-SHA1(secretKey, stringToSign)): the legacy `Authorization` header value (docs/tencent-legacy-asr.md#signature). */
 export function legacySignature(secretKey: string, stringToSign: string): string {
 	return createHmac('sha1', secretKey).update(stringToSign).digest('base64');
 }
@@ -145,6 +151,8 @@ export interface LegacyRequestRecord {
 	requestId?: number;
 	/** Wall-clock arrival, epoch milliseconds. */
 	at: number;
+	/** The fault kind that acted on this request, if any. */
+	fault?: FaultKind;
 }
 
 /** An accepted legacy recognition task. */
@@ -173,10 +181,12 @@ export interface TencentLegacyAsrEmulatorOptions {
 	callbackDelaySteps?: number;
 	/** Freeze the clock (moves only by advanceClock/setClock). Default false: runs with real time. */
 	freezeClock?: boolean;
-	/** Hex case of callback percent-escapes. Default `lower` (as the notes' legacy example). */
+	/** Hex case of callback percent-escapes. Default `lower` (as the vendor's legacy example). */
 	callbackHexCase?: HexCase;
 	/** Wait before the callback retry, ms. Default random 0–200. */
 	callbackRetryIntervalMs?: number;
+	/** A fixed delay added to every answer, milliseconds (benchmark). Default 0. */
+	latencyMs?: number;
 }
 
 /** A running legacy ASR emulator. */
@@ -197,8 +207,16 @@ export interface TencentLegacyAsrEmulator {
 	completeTask(requestId: number): Promise<CallbackDelivery>;
 	/** Recognises every pending task now; resolves with the deliveries. */
 	completeAll(): Promise<CallbackDelivery[]>;
-	/** The next `count` otherwise valid requests answer `code` (e.g. 1016 no free amount, 1021). */
+	/** The next `count` otherwise valid requests answer `code` (e.g. 1016 no free amount, 1021): an `error` fault. */
 	failNext(code: number, message?: string, count?: number): void;
+	/** Fault injection (./faults): reset-before/after, hang, slow, http-status, error, truncated-body (callbacks). */
+	readonly faults: FaultInjector;
+	/** Requests, faults and peak rate (action `task`); the legacy API documents no rate limit. */
+	stats(): EmulatorStats;
+	/** Zeroes the statistics. */
+	resetStats(): void;
+	/** Sets the fixed latency of every later answer, milliseconds. */
+	setLatency(ms: number): void;
 	close(): Promise<void>;
 }
 
@@ -234,7 +252,12 @@ export async function startTencentLegacyAsrEmulator(
 	const completing = new Map<LegacyTaskRecord, Promise<CallbackDelivery>>();
 	const pending = new Set<Promise<unknown>>();
 	const nonces = new Map<string, number>();
-	const failures: Array<{ code: number; message: string }> = [];
+	const runtime = new EmulatorRuntime({
+		name: 'Tencent legacy ASR',
+		supportedFaults: LEGACY_FAULTS,
+		nowMs: () => clock.nowMs(),
+		latencyMs: options.latencyMs,
+	});
 	let nextRequestId = 500;
 
 	const recognise = async (task: LegacyTaskRecord): Promise<CallbackDelivery> => {
@@ -270,6 +293,7 @@ export async function startTencentLegacyAsrEmulator(
 			hexCase: options.callbackHexCase ?? 'lower',
 			retryIntervalMs: options.callbackRetryIntervalMs,
 			textEncoding: LEGACY_TEXT_ENCODINGS[Number(task.params.res_text_format ?? '0')] ?? 'utf-8',
+			faults: runtime.faults,
 		});
 		task.delivery = delivery;
 		deliveries.push(delivery);
@@ -298,9 +322,16 @@ export async function startTencentLegacyAsrEmulator(
 
 	const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		const url = new URL(req.url ?? '/', 'http://emulator');
+		const target = { action: 'task', path: url.pathname };
+		runtime.begin(res, target);
 		const { body, totalBytes } = await readBodyCapped(req, LEGACY_LIMITS.bodyBytes);
 		const record: LegacyRequestRecord = { code: -1, message: '', params: {}, appId: '', bodyBytes: totalBytes, at: Date.now() };
 		requests.push(record);
+		const transport = runtime.transport(req, res, target);
+		if (transport) {
+			record.fault = transport.kind;
+			return;
+		}
 		const reply = (status: number, payload: Record<string, unknown>): void => {
 			const text = JSON.stringify(payload);
 			res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -442,9 +473,10 @@ export async function startTencentLegacyAsrEmulator(
 			if (sourceType === 1 && totalBytes === 0) {
 				throw new LegacyError(1000, 'source_type 1 needs the audio bytes in the body');
 			}
-			const injected = failures.shift();
+			const injected = runtime.vendor(target, ['error']);
 			if (injected) {
-				throw new LegacyError(injected.code, injected.message);
+				record.fault = 'error';
+				throw new LegacyError(Number(injected.code), injected.message ?? 'injected failure');
 			}
 			const requestId = nextRequestId;
 			nextRequestId += 1;
@@ -468,6 +500,10 @@ export async function startTencentLegacyAsrEmulator(
 			record.code = 0;
 			record.message = 'success';
 			record.requestId = requestId;
+			if (runtime.resetAfter(req, target)) {
+				record.fault = 'reset-after';
+				return;
+			}
 			reply(200, { code: 0, message: 'success', requestId });
 		} catch (error) {
 			if (!(error instanceof LegacyError)) {
@@ -510,11 +546,14 @@ export async function startTencentLegacyAsrEmulator(
 		},
 		completeAll: async () => await Promise.all(tasks.filter((task) => !task.completed).map(complete)),
 		failNext: (code: number, message = 'injected failure', count = 1) => {
-			for (let i = 0; i < count; i += 1) {
-				failures.push({ code, message });
-			}
+			runtime.faults.add({ kind: 'error', code, message, count });
 		},
+		faults: runtime.faults,
+		stats: () => runtime.stats(),
+		resetStats: () => runtime.resetStats(),
+		setLatency: (ms: number) => runtime.setLatency(ms),
 		close: async () => {
+			runtime.close();
 			clearInterval(timer);
 			await Promise.allSettled([...pending]);
 			await server.close();

@@ -1,11 +1,14 @@
 /**
  * A strict local emulator of the WeChat server API used by the package: access tokens (classic
  * `/cgi-bin/token` and stable `/cgi-bin/stable_token`), `get_api_domain_ip` (the credential test)
- * and voice recognition (`addvoicetorecofortext` + `queryrecoresultfortext`, seeds 000 and 001).
+ * and voice recognition (`addvoicetorecofortext` + `queryrecoresultfortext`).
  *
- * Sources: seeds 000/001, /work/shared/vendor-api-notes.md §1, WeChat's public
- * getAccessToken / getStableAccessToken documentation. Choices the documents leave open are
- * marked DECISION below; they are meant to be at least as strict as the real service.
+ * Sources: docs/wechat.md (#access-token, #error-codes, #voice-upload, #voice-result); WeChat's
+ * public getAccessToken / getStableAccessToken documentation
+ * (https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken: stable_token
+ * is limited to 10,000 calls a minute and 500,000 a day). Choices the documents leave open are
+ * marked DECISION below; they are meant to be at least as strict as the real service. Faults,
+ * statistics and latency come from ./faults (actions: the {@link WeChatApi} names).
  *
  * Independent of nodes/ and credentials/ on purpose (it has its own MPEG audio parser), so it
  * catches the package's bugs instead of repeating them.
@@ -20,6 +23,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { readBody, sendJson, startServer, type TranscriptRegistry } from './common';
+import { EmulatorRuntime, TRANSPORT_FAULTS, type FaultInjector, type FaultKind } from './faults';
+import { RateLimiter, type EmulatorStats } from './limits';
 
 // ---------------------------------------------------------------------------------------------
 // MPEG audio inspection (independent of nodes/common/mp3.ts)
@@ -348,7 +353,7 @@ export interface WeChatEmulatorOptions {
 	/**
 	 * 'complete' (default): after the processing polls, one answer with the whole text.
 	 * 'partial': after the processing polls, the text in up to 3 incremental chunks.
-	 * 'official': the shape of the official document (seed 001), without `is_end`: `{"result":""}`
+	 * 'official': the shape of the official document (docs/wechat.md#voice-result), without `is_end`: `{"result":""}`
 	 * while processing, then `{"result":"<text>"}`.
 	 */
 	resultMode?: 'complete' | 'partial' | 'official';
@@ -358,7 +363,17 @@ export interface WeChatEmulatorOptions {
 	freezeClock?: boolean;
 	/** Port to listen on (default: a free one). */
 	port?: number;
+	/** A fixed delay added to every answer, milliseconds (benchmark). Default 0. */
+	latencyMs?: number;
+	/** stable_token's per-AppID limits; default {@link WECHAT_STABLE_TOKEN_LIMITS} (the documented ones). */
+	stableTokenLimits?: { perMinute: number; perDay: number };
 }
+
+/** The faults the WeChat emulator can inject (see ./faults). */
+export const WECHAT_FAULTS: readonly FaultKind[] = [...TRANSPORT_FAULTS, 'rate-limit', 'error', 'token-revoked'];
+
+/** stable_token's documented limits: 10,000 calls a minute, 500,000 a (Beijing) day. */
+export const WECHAT_STABLE_TOKEN_LIMITS = { perMinute: 10_000, perDay: 500_000 } as const;
 
 /** One request as the emulator saw it. Secrets and tokens are never stored. */
 export interface WeChatRequestRecord {
@@ -380,8 +395,11 @@ export interface WeChatRequestRecord {
 	contentType?: string;
 	/** The errcode answered (0 for a success); undefined for a reset or a 404. */
 	errcode?: number;
-	/** Set when an injected fault answered this request. */
-	fault?: 'fail' | 'reset';
+	/**
+	 * Set when an injected fault acted on this request: 'fail' (an `error` fault / failNext),
+	 * 'reset' (`reset-before` / resetNext), or the fault kind.
+	 */
+	fault?: 'fail' | 'reset' | Exclude<FaultKind, 'error' | 'reset-before'>;
 }
 
 /** A running WeChat emulator. */
@@ -395,17 +413,25 @@ export interface WeChatEmulator {
 	tokenCalls: { classic: number; stable: number; forced: number };
 	/** voice_id of every accepted upload, in order (a re-used id appears again). */
 	uploads: string[];
+	/** Fault injection (./faults): reset-before/after, hang, slow, http-status, rate-limit (45011), error, token-revoked. */
+	readonly faults: FaultInjector;
+	/** Requests, refusals (stable_token quota), faults and peak rate per endpoint. */
+	stats(): EmulatorStats;
+	/** Zeroes the statistics. */
+	resetStats(): void;
+	/** Sets the fixed latency of every later answer, milliseconds. */
+	setLatency(ms: number): void;
 	/** The emulator clock, in ms since the epoch. */
 	now(): number;
 	/** Moves the emulator clock forward by `seconds` (tokens expire, the 10-s window closes, quotas reset). */
 	advanceClock(seconds: number): void;
 	/**
 	 * The next `count` calls to `api` answer `{"errcode":errcode,"errmsg":…}` before any other
-	 * check (the request is still read whole and logged). `errmsg` defaults to WeChat's text for
-	 * the code (-1 "system error", 45009, 45011, 40164, 40001, 42001, …).
+	 * check (the request is still read whole and logged): an `error` fault. `errmsg` defaults to
+	 * WeChat's text for the code (-1 "system error", 45009, 45011, 40164, 40001, 42001, …).
 	 */
 	failNext(api: WeChatApi, errcode: number, count?: number, errmsg?: string): void;
-	/** The next `count` calls to `api` are read whole, then their socket is destroyed without an answer. */
+	/** The next `count` calls to `api` are read whole, then their socket is destroyed without an answer (`reset-before`). */
 	resetNext(api: WeChatApi, count?: number): void;
 	/** Every access_token issued so far (for tests that check no token leaks into outputs). */
 	issuedTokens(): string[];
@@ -512,7 +538,8 @@ function splitChunks(text: string): string[] {
  *   `voice_id` → 41006 "missing voice_id"; `lang` other than `zh_CN`/`en_US` (empty included)
  *   → 40097 "invalid args"; no multipart file part named `media` (or an empty one) → 41005;
  *   `media` over 1,048,576 bytes → 40010 (the raw body is capped at 2 MiB, the rest is drained
- *   unbuffered). Success: `{"errcode":"0","errmsg":"ok"}` (errcode as a STRING, as in seed 000).
+ *   unbuffered). Success: `{"errcode":"0","errmsg":"ok"}` (errcode as a STRING, as in the official
+ *   example, docs/wechat.md#voice-upload).
  *   Re-using a voice_id overwrites the earlier upload (new audio, new 10-s window, new polls).
  *   Audio that is not 16 kHz mono MPEG Layer III is accepted but recognised as ''.
  * - `POST` or `GET /cgi-bin/media/voice/queryrecoresultfortext?voice_id=&lang=`: missing
@@ -521,7 +548,12 @@ function splitChunks(text: string): string[] {
  *   40097. Answers: the first `processingPolls` calls `{"result":"","is_end":false}`; then in
  *   'complete' mode `{"result":"<text>","is_end":true}` (repeated on later calls), in 'partial'
  *   mode up to 3 incremental chunks, `is_end:true` on the last, and `{"result":"","is_end":true}`
- *   after it. `is_end` is what developers report, not the official doc (notes §1).
+ *   after it. `is_end` is what developers report, not the official doc (docs/wechat.md#voice-result).
+ * - stable_token counts calls per AppID: more than 10,000 in any minute → 45011, more than
+ *   500,000 in a Beijing day → 45009 (documented limits; refusals are counted in `stats()`).
+ * - Faults (./faults) act after the request is read: transport faults and `error` / `rate-limit`
+ *   (45011) before any check; `token-revoked` right before the access_token check of
+ *   get_api_domain_ip, upload and query; `reset-after` instead of a success answer.
  * - Any other path → HTTP 404, text body.
  */
 export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promise<WeChatEmulator> {
@@ -536,14 +568,16 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 	let currentStable: { token: string; record: TokenRecord } | undefined;
 	const forcedAt: number[] = [];
 	const voices = new Map<string, UploadRecord>();
-	const failures: Record<WeChatApi, Array<{ errcode: number; errmsg?: string }>> = {
-		token: [],
-		stable_token: [],
-		domain_ip: [],
-		upload: [],
-		query: [],
-	};
-	const resets: Record<WeChatApi, number> = { token: 0, stable_token: 0, domain_ip: 0, upload: 0, query: 0 };
+	const stableLimits = options.stableTokenLimits ?? WECHAT_STABLE_TOKEN_LIMITS;
+	const runtime = new EmulatorRuntime({
+		name: 'WeChat',
+		supportedFaults: WECHAT_FAULTS,
+		nowMs: now,
+		latencyMs: options.latencyMs,
+		limitOf: (action) => (action === 'stable_token' ? { requests: stableLimits.perMinute, windowSeconds: 60 } : undefined),
+	});
+	const limiter = new RateLimiter();
+	const stableDaily = { day: -1, count: 0 };
 	const requests: WeChatRequestRecord[] = [];
 	const tokenCalls = { classic: 0, stable: 0, forced: 0 };
 	const uploads: string[] = [];
@@ -602,6 +636,8 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 			contentType: req.headers['content-type'],
 		};
 		requests.push(record);
+		const target = { action: api ?? 'unknown', path: url.pathname };
+		runtime.begin(res, target);
 		if (!api) {
 			res.writeHead(404, { 'content-type': 'text/plain' });
 			res.end('404 Not Found');
@@ -614,7 +650,22 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 			if (typeof body.errcode === 'number') record.errcode = body.errcode;
 			else if (body.errcode !== undefined) record.errcode = Number(body.errcode);
 			else record.errcode = 0;
+			if (record.errcode === 0 && record.fault === undefined && runtime.resetAfter(req, target)) {
+				record.fault = 'reset-after';
+				return;
+			}
 			sendJson(res, 200, body, { 'content-type': CONTENT_TYPE });
+		};
+		/** Applies a due `token-revoked` fault: every token issued so far is revoked (or expired) now. */
+		const revokeIfDue = (): void => {
+			const revoked = runtime.vendor(target, ['token-revoked']);
+			if (!revoked) return;
+			record.fault = 'token-revoked';
+			const t = now();
+			for (const token of tokens.values()) {
+				if (revoked.mode === 'expired') token.expiresAt = Math.min(token.expiresAt, t);
+				else token.revokedAt = Math.min(token.revokedAt, t);
+			}
 		};
 		const fail = (errcode: number, detail?: string): void => {
 			const text = WECHAT_ERRORS[errcode] ?? 'emulated error';
@@ -649,19 +700,22 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 		}
 
 		// Injected faults come before any check.
-		if (resets[api] > 0) {
-			resets[api]--;
-			record.fault = 'reset';
-			req.socket.destroy();
+		const transport = runtime.transport(req, res, target);
+		if (transport) {
+			record.fault = transport.kind === 'reset-before' ? 'reset' : (transport.kind as 'hang' | 'http-status');
 			return;
 		}
-		const injected = failures[api].shift();
+		const injected = runtime.vendor(target, ['error', 'rate-limit']);
 		if (injected) {
+			if (injected.kind === 'rate-limit') {
+				record.fault = 'rate-limit';
+				return fail(45011);
+			}
 			record.fault = 'fail';
-			if (injected.errmsg !== undefined) {
-				answer({ errcode: injected.errcode, errmsg: injected.errmsg });
+			if (injected.message !== undefined) {
+				answer({ errcode: Number(injected.code), errmsg: injected.message });
 			} else {
-				fail(injected.errcode);
+				fail(Number(injected.code));
 			}
 			return;
 		}
@@ -688,12 +742,24 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 				const error = credentialError(body.grant_type, body.appid, body.secret);
 				if (error) return fail(error);
 				const t = now();
+				const day = Math.floor((t + BEIJING_OFFSET_MS) / 86_400_000);
+				if (stableDaily.day !== day) Object.assign(stableDaily, { day, count: 0 });
+				if (stableDaily.count >= stableLimits.perDay) {
+					runtime.refuse('stable_token');
+					return fail(45009);
+				}
+				if (!limiter.admit(options.appId, stableLimits.perMinute, t, 60_000).ok) {
+					runtime.refuse('stable_token');
+					return fail(45011);
+				}
+				stableDaily.count++;
 				if (force === true) {
-					const day = Math.floor((t + BEIJING_OFFSET_MS) / 86_400_000);
 					const today = forcedAt.filter((at) => Math.floor((at + BEIJING_OFFSET_MS) / 86_400_000) === day);
-					if (today.length >= FORCE_DAILY_LIMIT) return fail(45009);
 					const last = forcedAt[forcedAt.length - 1];
-					if (last !== undefined && t - last < FORCE_INTERVAL_MS) return fail(45011);
+					if (today.length >= FORCE_DAILY_LIMIT || (last !== undefined && t - last < FORCE_INTERVAL_MS)) {
+						runtime.refuse('stable_token');
+						return fail(today.length >= FORCE_DAILY_LIMIT ? 45009 : 45011);
+					}
 					forcedAt.push(t);
 					if (currentStable) currentStable.record.revokedAt = Math.min(currentStable.record.revokedAt, t);
 					currentStable = issue('stable');
@@ -711,6 +777,7 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 			}
 			case 'domain_ip': {
 				if (method !== 'GET') return fail(43001);
+				revokeIfDue();
 				const error = tokenError(query);
 				if (error) return fail(error);
 				return answer({
@@ -719,6 +786,7 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 			}
 			case 'upload': {
 				if (method !== 'POST') return fail(43002);
+				revokeIfDue();
 				const error = tokenError(query);
 				if (error) return fail(error);
 				if (query.get('format') !== 'mp3') return fail(40004, 'format must be mp3');
@@ -740,6 +808,7 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 			}
 			case 'query': {
 				if (method !== 'POST' && method !== 'GET') return fail(43002);
+				revokeIfDue();
 				const error = tokenError(query);
 				if (error) return fail(error);
 				const voiceId = query.get('voice_id');
@@ -763,6 +832,10 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 
 	const running = await startServer(handler, options.port ?? 0);
 	return {
+		close: async () => {
+			runtime.close();
+			await running.close();
+		},
 		url: running.url,
 		port: running.port,
 		requests,
@@ -772,11 +845,15 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 		advanceClock: (seconds: number) => {
 			offsetMs += seconds * 1000;
 		},
+		faults: runtime.faults,
+		stats: () => runtime.stats(),
+		resetStats: () => runtime.resetStats(),
+		setLatency: (ms: number) => runtime.setLatency(ms),
 		failNext: (api, errcode, count = 1, errmsg) => {
-			for (let i = 0; i < count; i++) failures[api].push({ errcode, errmsg });
+			runtime.faults.add({ kind: 'error', match: { action: api }, code: errcode, message: errmsg, count });
 		},
 		resetNext: (api, count = 1) => {
-			resets[api] += count;
+			runtime.faults.add({ kind: 'reset-before', match: { action: api }, count });
 		},
 		issuedTokens: () => [...tokens.keys()],
 		invalidateAllTokens: () => {
@@ -787,6 +864,5 @@ export async function startWeChatEmulator(options: WeChatEmulatorOptions): Promi
 			const t = now();
 			for (const record of tokens.values()) record.expiresAt = Math.min(record.expiresAt, t);
 		},
-		close: running.close,
 	};
 }
