@@ -29,6 +29,13 @@ export interface SendCallbackOptions {
 	timeoutMs?: number;
 	/** Encoding of the values' text before percent-encoding. Default `utf-8`. */
 	textEncoding?: CallbackTextEncoding;
+	/**
+	 * Called with the first attempt when it was not accepted, before the retry (after
+	 * `retryIntervalMs`); the retry waits for the returned promise. For tests that change the
+	 * receiver between Tencent's two attempts (e.g. a database that accepts writes again).
+	 * Default: none.
+	 */
+	beforeRetry?: (first: CallbackAttempt) => Promise<void> | void;
 }
 
 /** One POST of a callback and what the receiver answered. */
@@ -166,6 +173,7 @@ export async function sendAsrCallback(
 		if (i > 0) {
 			const wait = options.retryIntervalMs ?? Math.floor(Math.random() * 201);
 			await new Promise((resolve) => setTimeout(resolve, wait));
+			await options.beforeRetry?.(delivery.attempts[0]);
 		}
 		const result = await attempt(url, body, timeoutMs);
 		delivery.attempts.push(result);
