@@ -515,7 +515,7 @@ export class QueueCluster {
 	}
 
 	/**
-	 * Executions of the given workflows, oldest first, with run data (flatted, parsed) and the
+	 * Executions of the given workflows (in no guaranteed order), with run data (flatted, parsed) and the
 	 * worker that ran each. Unfinished ones (`new`, `running`, `waiting`) only with `includeUnfinished`.
 	 */
 	async executions(workflowIds: string[], options: { includeUnfinished?: boolean } = {}): Promise<QueueExecution[]> {
