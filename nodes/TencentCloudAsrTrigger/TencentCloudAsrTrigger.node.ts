@@ -19,8 +19,110 @@ import {
 	REJECTION_CODES,
 } from './callback';
 
-/** The answer that tells Tencent a callback was received (docs/tencent-asr-callbacks.md#answer-and-retries), byte for byte. */
+/**
+ * The answer that tells Tencent a callback was received, byte for byte
+ * (docs/tencent-asr-callbacks.md#answer-and-retries).
+ */
 export const CALLBACK_ACCEPTED_BODY = '{"code":0,"message":"success"}';
+
+/**
+ * When the trigger tells Tencent that a callback was received (the "Reply to Tencent" parameter):
+ * - `whenReceived`: once n8n has stored the execution (and, in queue mode, put it on the queue);
+ * - `whenFinished`: once the workflow has finished successfully.
+ */
+export type ReplyMode = 'whenReceived' | 'whenFinished';
+
+/**
+ * Non-zero answer codes for callbacks that passed every check but that n8n did not take
+ * (`notStored`, "When Received") or did not run to success (`notFinished`, "When the Workflow
+ * Has Finished"). Any non-zero code makes Tencent send the callback once more
+ * (docs/tencent-asr-callbacks.md#answer-and-retries).
+ */
+export const N8N_FAILURE_CODES = { notStored: 5000, notFinished: 5001 } as const;
+
+/** What the trigger sends Tencent for an answer n8n is about to send: HTTP status and exact JSON body. */
+export interface CallbackAnswer {
+	httpStatus: number;
+	body: string;
+	/** True when the body is {@link CALLBACK_ACCEPTED_BODY}. */
+	accepted: boolean;
+}
+
+/** n8n's reason in an answer body (`{"message": …}` or text), at most 200 characters; '' when none. */
+function reasonOf(body: unknown): string {
+	if (typeof body === 'string') return body.trim().slice(0, 200);
+	if (Buffer.isBuffer(body)) return body.toString('utf8').trim().slice(0, 200);
+	if (body !== null && typeof body === 'object' && typeof (body as IDataObject).message === 'string') {
+		return String((body as IDataObject).message).slice(0, 200);
+	}
+	return '';
+}
+
+/**
+ * Turns the answer n8n is about to send for an accepted callback into the answer Tencent gets.
+ *
+ * n8n answers a webhook itself once it has stored the execution (`responseMode: onReceived`) or
+ * once the run has ended (`lastNode`), and its own error answers look like
+ * `{"code":0,"message":"There was a problem executing the workflow"}` with HTTP 500 (n8n's REST
+ * error format, whose `code` is 0 for every server error: packages/cli/src/errors/
+ * http-error-serializers.ts), which Tencent could take for success. So:
+ * - `whenReceived`: HTTP 2xx → {@link CALLBACK_ACCEPTED_BODY}; anything else (n8n could not store
+ *   or queue the execution) → code {@link N8N_FAILURE_CODES}.notStored with n8n's status.
+ * - `whenFinished`: the trigger's webhook asks n8n for no data (`responseData: noData`), so a
+ *   successful run is answered by n8n with HTTP 2xx and NO body; that alone becomes
+ *   {@link CALLBACK_ACCEPTED_BODY}. Every other answer (HTTP 500 "Error in workflow" for a failed
+ *   run or a job whose worker died, HTTP 500 when storing failed, HTTP 200 "Workflow executed
+ *   successfully but no data was returned" when n8n failed the run before it started) → code
+ *   {@link N8N_FAILURE_CODES}.notFinished, HTTP 500.
+ * Source: packages/cli/src/webhooks/webhook-helpers.ts (executeWebhook) and
+ * webhook-last-node-response-extractor.ts in n8n 2.40 (https://github.com/n8n-io/n8n);
+ * docs/n8n.md#webhook-responses.
+ *
+ * @param mode the trigger's "Reply to Tencent" choice.
+ * @param status the HTTP status n8n set.
+ * @param body what n8n passed to `res.json` / `res.send` (undefined for no body).
+ */
+export function answerForN8nReply(mode: ReplyMode, status: number, body: unknown): CallbackAnswer {
+	const ok = status >= 200 && status < 300;
+	const noBody = body === undefined || body === null || body === '';
+	if (ok && (mode === 'whenReceived' || noBody)) {
+		return { httpStatus: 200, body: CALLBACK_ACCEPTED_BODY, accepted: true };
+	}
+	const reason = reasonOf(body);
+	const n8nSaid = `n8n answered HTTP ${status}${reason ? `: ${reason}` : ''}`;
+	const httpStatus = ok ? 500 : status;
+	if (mode === 'whenReceived') {
+		const message = `The callback was not stored, so Tencent should send it again (${n8nSaid})`;
+		return { httpStatus, body: JSON.stringify({ code: N8N_FAILURE_CODES.notStored, message }), accepted: false };
+	}
+	const message = `The workflow did not finish successfully, so Tencent should send the callback again (${n8nSaid})`;
+	return { httpStatus, body: JSON.stringify({ code: N8N_FAILURE_CODES.notFinished, message }), accepted: false };
+}
+
+/** The response methods n8n uses to send a webhook's answer (Express `json` / `send`). */
+interface SendingResponse {
+	statusCode: number;
+	json: (body?: unknown) => unknown;
+	send: (body?: unknown) => unknown;
+}
+
+/**
+ * Makes the answer that n8n sends for this request go through {@link answerForN8nReply}: replaces
+ * `json` and `send` on this one response object, so what n8n sends later (after storing the
+ * execution, or after the run) is judged, rewritten to Tencent's format and written by `write`.
+ */
+function replyThroughN8n(response: SendingResponse, mode: ReplyMode, write: (answer: CallbackAnswer) => void): void {
+	let answered = false;
+	const answer = (body?: unknown) => {
+		if (!answered) {
+			answered = true;
+			write(answerForN8nReply(mode, response.statusCode, body));
+		}
+		return response;
+	};
+	response.json = answer;
+	response.send = answer;
+}
 
 /** Default largest callback body, in MB (n8n's own default payload limit is 16 MB). */
 export const DEFAULT_MAX_BODY_MB = 16;
@@ -49,7 +151,7 @@ function firstHeader(value: string | string[] | undefined): string {
 
 /**
  * Receives Tencent Cloud ASR result callbacks (legacy API and CreateRecTask;
- * docs/tencent-asr-callbacks.md) and starts the workflow with the normalised result.
+ * docs/tencent-asr-callbacks.md#callback-request) and starts the workflow with the normalised result.
  */
 export class TencentCloudAsrTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -67,8 +169,10 @@ export class TencentCloudAsrTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: '',
+				// n8n answers after storing the execution (onReceived) or after the run (lastNode);
+				// the trigger turns that answer into Tencent's format (answerForN8nReply).
+				responseMode: '={{$parameter["reply"] === "whenFinished" ? "lastNode" : "onReceived"}}',
+				responseData: '={{$parameter["reply"] === "whenFinished" ? "noData" : ""}}',
 				path: '={{$parameter["path"]}}',
 			},
 		],
@@ -88,6 +192,28 @@ export class TencentCloudAsrTrigger implements INodeType {
 				required: true,
 				placeholder: 'tencent-asr-callback',
 				description: 'The last part of the webhook URL that Tencent posts results to',
+			},
+			{
+				displayName: 'Reply to Tencent',
+				name: 'reply',
+				type: 'options',
+				options: [
+					{
+						name: 'When Received',
+						value: 'whenReceived',
+						description:
+							'Answer success once n8n has stored the execution. If the run later fails, or the worker running it dies, Tencent does not send the result again.',
+					},
+					{
+						name: 'When the Workflow Has Finished',
+						value: 'whenFinished',
+						description:
+							'Answer success only after the workflow finished successfully. A failed or lost run gets an error answer, so Tencent sends the result once more. Keep the workflow short: Tencent does not wait forever.',
+					},
+				],
+				default: 'whenReceived',
+				description:
+					'When n8n tells Tencent that the result arrived. Tencent sends a result again (once) only when the answer is not success.',
 			},
 			{
 				displayName: 'Options',
@@ -170,17 +296,23 @@ export class TencentCloudAsrTrigger implements INodeType {
 	/**
 	 * Handles one callback. Order of checks: token (403, code 4003) → content type
 	 * `application/x-www-form-urlencoded` (415, 4004) → size (413, 4005) → form syntax (400, 4000)
-	 * → `requestId` (400, 4001) → `code` (400, 4002). A refused request gets
+	 * → `requestId` (400, 4001) → `code` (400, 4002). A refused request is answered here with
 	 * `{"code":<400x>,"message":<reason>}` and starts nothing, so Tencent retries
-	 * (docs/tencent-asr-callbacks.md#answer-and-retries). An accepted one gets exactly `{"code":0,"message":"success"}` (HTTP 200,
-	 * application/json) and starts the workflow with {@link normalizeCallback}'s fields; with
-	 * "Include Failed Recognitions" off, a failed recognition is acknowledged the same way and
-	 * dropped.
+	 * (docs/tencent-asr-callbacks.md#answer-and-retries).
+	 *
+	 * An accepted callback is NOT answered here: the trigger returns the workflow data and lets n8n
+	 * answer once it has stored the execution ("When Received") or once the run has ended ("When
+	 * the Workflow Has Finished"); {@link answerForN8nReply} turns n8n's answer into exactly
+	 * `{"code":0,"message":"success"}` (HTTP 200, application/json) on success and a non-zero
+	 * code otherwise, so a callback n8n did not store, or a run that failed or was lost, is sent
+	 * again by Tencent (docs/n8n.md#webhook-responses, docs/n8n.md#queue-mode). With "Include
+	 * Failed Recognitions" off, a failed recognition is answered success here and dropped.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const response = this.getResponseObject();
 		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const reply: ReplyMode = this.getNodeParameter('reply', 'whenReceived') === 'whenFinished' ? 'whenFinished' : 'whenReceived';
 		const send = (status: number, body: string) => {
 			response.writeHead(status, {
 				'content-type': 'application/json; charset=utf-8',
@@ -234,13 +366,22 @@ export class TencentCloudAsrTrigger implements INodeType {
 		const callback = normalizeCallback(fields.value, raw ? raw.toString('utf8') : null);
 		if (!callback.ok) return refuse(callback.rejection);
 
-		send(200, CALLBACK_ACCEPTED_BODY);
 		if (callback.value.code !== 0 && options.includeFailed === false) {
+			send(200, CALLBACK_ACCEPTED_BODY);
 			this.logger.info(
 				`Tencent Cloud ASR Trigger dropped the failed recognition of task ${callback.value.taskId} (code ${callback.value.code}); "Include Failed Recognitions" is off`,
 			);
 			return { noWebhookResponse: true };
 		}
-		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([callback.value])] };
+		const taskId = callback.value.taskId;
+		replyThroughN8n(response as unknown as SendingResponse, reply, (answer) => {
+			if (!answer.accepted) {
+				this.logger.warn(`Tencent Cloud ASR Trigger answered task ${taskId} with an error so that Tencent sends it again: ${answer.body}`);
+			}
+			send(answer.httpStatus, answer.body);
+		});
+		// n8n sends this (through replyThroughN8n) once it has stored the execution ("When Received");
+		// with "When the Workflow Has Finished" n8n answers after the run instead.
+		return { webhookResponse: { code: 0, message: 'success' }, workflowData: [this.helpers.returnJsonArray([callback.value])] };
 	}
 }

@@ -153,6 +153,27 @@ describe('sendAsrCallback', () => {
 		expect(delivery.accepted).toBe(true);
 	});
 
+	it('awaits beforeRetry with the refused first attempt before retrying, and never calls it when the first is accepted', async () => {
+		const { server, received } = await track([
+			[500, '{"code":5000,"message":"not stored"}'],
+			[200, '{"code":0,"message":"success"}'],
+		]);
+		const seen: Array<{ status: number; requestsSoFar: number }> = [];
+		const delivery = await sendAsrCallback(server.url, fields, {
+			retryIntervalMs: 0,
+			beforeRetry: async (first) => {
+				await new Promise((resolve) => setTimeout(resolve, 30));
+				seen.push({ status: first.status, requestsSoFar: received.length });
+			},
+		});
+		expect(seen).toEqual([{ status: 500, requestsSoFar: 1 }]);
+		expect(delivery.attempts.map((attempt) => attempt.accepted)).toEqual([false, true]);
+		const calls: number[] = [];
+		const accepted = await track([[200, '{"code":0,"message":"success"}']]);
+		await sendAsrCallback(accepted.server.url, fields, { beforeRetry: () => void calls.push(1) });
+		expect(calls).toEqual([]);
+	});
+
 	it('gives up after two refused attempts (HTTP errors, non-JSON), waiting the retry interval', async () => {
 		const { server, received } = await track([
 			[503, 'unavailable'],

@@ -38,6 +38,12 @@ export interface SendCallbackOptions {
 	 * body and close the connection; it counts as a failed attempt, so the sender retries.
 	 */
 	faults?: FaultInjector;
+	 * Called with the first attempt when it was not accepted, before the retry (after
+	 * `retryIntervalMs`); the retry waits for the returned promise. For tests that change the
+	 * receiver between Tencent's two attempts (e.g. a database that accepts writes again).
+	 * Default: none.
+	 */
+	beforeRetry?: (first: CallbackAttempt) => Promise<void> | void;
 }
 
 /** One POST of a callback and what the receiver answered. */
@@ -211,6 +217,7 @@ export async function sendAsrCallback(
 		if (i > 0) {
 			const wait = options.retryIntervalMs ?? Math.floor(Math.random() * 201);
 			await new Promise((resolve) => setTimeout(resolve, wait));
+			await options.beforeRetry?.(delivery.attempts[0]);
 		}
 		const fault = options.faults?.take({ action: 'callback', path: new URL(url).pathname }, ['truncated-body']);
 		const result = fault ? await truncatedAttempt(url, body, timeoutMs) : await attempt(url, body, timeoutMs);

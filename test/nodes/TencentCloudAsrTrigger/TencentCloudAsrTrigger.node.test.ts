@@ -1,18 +1,26 @@
 /**
  * Tencent Cloud ASR Trigger: every rejection path, both callback formats normalised exactly (the
- * notes' §5 example bodies byte for byte), failed recognitions passed or dropped, resultDetail
- * parsed and kept raw, the exact acknowledgement, webhook lifecycle; and an integration test in
- * which the emulators' callback sender posts real form-encoded callbacks to an HTTP server that
- * runs the trigger's webhook().
+ * documented example bodies byte for byte), failed recognitions passed or dropped, resultDetail
+ * parsed and kept raw, webhook lifecycle; the reply contract: an accepted callback is answered
+ * only through n8n's own answer (after n8n stored the execution, or after the run with "When the
+ * Workflow Has Finished"), exactly `{"code":0,"message":"success"}` on success and never code 0
+ * otherwise; and an integration test in which the emulators' callback sender posts real
+ * form-encoded callbacks to an HTTP server that runs the trigger's webhook() and answers as n8n.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IDataObject, INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
 
-import { TencentCloudAsrTrigger, CALLBACK_ACCEPTED_BODY, tokensMatch } from '../../../nodes/TencentCloudAsrTrigger/TencentCloudAsrTrigger.node';
+import {
+	TencentCloudAsrTrigger,
+	CALLBACK_ACCEPTED_BODY,
+	N8N_FAILURE_CODES,
+	answerForN8nReply,
+	tokensMatch,
+} from '../../../nodes/TencentCloudAsrTrigger/TencentCloudAsrTrigger.node';
 import { normalizeCallback, parseCallbackForm } from '../../../nodes/TencentCloudAsrTrigger/callback';
 import { TencentCloudAsr } from '../../../nodes/TencentCloudAsr/TencentCloudAsr.node';
 import { TencentCloudApi } from '../../../credentials/TencentCloudApi.credentials';
-import { createWebhookContext } from '../../helpers/webhookContext';
+import { answerAsN8n, createWebhookContext, responseOptionsOf, type N8nOutcome } from '../../helpers/webhookContext';
 import { createExecuteContext } from '../../helpers/n8nContext';
 import { readBody, startFileServer, startServer, TranscriptRegistry, type RunningServer } from '../../emulators/common';
 import { encodeCallbackForm, sendAsrCallback } from '../../emulators/callbackSender';
@@ -25,7 +33,7 @@ import { join } from 'node:path';
 
 const trigger = new TencentCloudAsrTrigger();
 
-/** docs/tencent-asr-callbacks.md#answer-and-retries, byte for byte. */
+/** The documented example bodies (docs/tencent-asr-callbacks.md#callback-request), byte for byte. */
 const REC_TASK_BODY =
 	'code=0&requestId=4000048858&appid=12516&projectid=0&text=%5B0%3A1.640%2C0%3A4.600%5D++%E6%88%91%E5%9C%A8%E9%A9%AC%E4%B8%8A%E4%B8%8A%E5%A4%9C%E7%8F%AD%E3%80%82%0A&audioTime=8.420000&message=&resultDetail=';
 const LEGACY_BODY =
@@ -33,9 +41,20 @@ const LEGACY_BODY =
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
+/**
+ * Runs webhook() on one request, then lets the simulated n8n answer (answerAsN8n) with `outcome`
+ * (default: stored, or succeeded for "When the Workflow Has Finished"). `answeredBeforeN8n` tells
+ * whether the trigger itself had answered when webhook() returned.
+ */
 async function post(
 	body: string | Buffer,
-	init: { parameters?: IDataObject; headers?: Record<string, string>; query?: IDataObject; withoutRawBody?: boolean } = {},
+	init: {
+		parameters?: IDataObject;
+		headers?: Record<string, string>;
+		query?: IDataObject;
+		withoutRawBody?: boolean;
+		outcome?: N8nOutcome;
+	} = {},
 ) {
 	const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 	const test = createWebhookContext({
@@ -47,7 +66,35 @@ async function post(
 		bodyData: init.withoutRawBody ? (Object.fromEntries(new URLSearchParams(raw.toString('utf8'))) as IDataObject) : undefined,
 	});
 	const result = await trigger.webhook.call(test.ctx);
-	return { result, response: test.response, logs: test.logs };
+	const answeredBeforeN8n = test.response.ended;
+	const responseOptions = responseOptionsOf(trigger, init.parameters);
+	const outcome = init.outcome ?? (responseOptions.responseMode === 'lastNode' ? 'succeeded' : 'stored');
+	answerAsN8n(test.ctx.getResponseObject(), result, { ...responseOptions, outcome });
+	return { result, response: test.response, logs: test.logs, answeredBeforeN8n };
+}
+
+const WHEN_FINISHED = { reply: 'whenFinished' };
+
+/** An accepted callback: nothing was answered before n8n answered, and n8n's answer became the exact acknowledgement. */
+function expectAcceptedThroughN8n(outcome: Awaited<ReturnType<typeof post>>) {
+	expect(outcome.answeredBeforeN8n).toBe(false);
+	expect(outcome.result.noWebhookResponse).toBeUndefined();
+	expect(outcome.result.webhookResponse).toEqual({ code: 0, message: 'success' });
+	expect(outcome.response.statusCode).toBe(200);
+	expect(outcome.response.headers['content-type']).toBe('application/json; charset=utf-8');
+	expect(outcome.response.body).toBe(CALLBACK_ACCEPTED_BODY);
+}
+
+/** A callback whose execution n8n did not store or did not run to success: non-zero code, 5xx, never code 0. */
+function expectNotAcknowledged(outcome: Awaited<ReturnType<typeof post>>, code: number) {
+	expect(outcome.answeredBeforeN8n).toBe(false);
+	expect(outcome.response.statusCode).toBeGreaterThanOrEqual(500);
+	expect(outcome.response.headers['content-type']).toBe('application/json; charset=utf-8');
+	const answer = JSON.parse(outcome.response.body) as { code: number; message: string };
+	expect(answer.code).toBe(code);
+	expect(answer.code).not.toBe(0);
+	expect(answer.message).toMatch(/Tencent should send/);
+	return answer;
 }
 
 function expectRefused(
@@ -79,11 +126,20 @@ describe('node description', () => {
 		expect(description.displayName).toBe('Tencent Cloud ASR Trigger');
 		expect(description.inputs).toEqual([]);
 		expect(description.usableAsTool).toBeUndefined();
-		expect(description.webhooks).toEqual([
-			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}' }),
-		]);
+		expect(description.webhooks).toEqual([expect.objectContaining({ name: 'default', httpMethod: 'POST', path: '={{$parameter["path"]}}' })]);
 		const path = description.properties.find((property) => property.name === 'path');
 		expect(path?.default).toBe('tencent-asr-callback');
+	});
+
+	it('Reply to Tencent: When Received (default) makes n8n answer once stored, When the Workflow Has Finished after the run, with no data', () => {
+		const reply = trigger.description.properties.find((property) => property.name === 'reply');
+		expect(reply).toMatchObject({ displayName: 'Reply to Tencent', type: 'options', default: 'whenReceived' });
+		expect(reply?.options?.map((option) => (option as { name: string }).name)).toEqual(['When Received', 'When the Workflow Has Finished']);
+		expect(responseOptionsOf(trigger)).toEqual({ responseMode: 'onReceived', responseData: '' });
+		expect(responseOptionsOf(trigger, { reply: 'whenReceived' })).toEqual({ responseMode: 'onReceived', responseData: '' });
+		expect(responseOptionsOf(trigger, WHEN_FINISHED)).toEqual({ responseMode: 'lastNode', responseData: 'noData' });
+		// a node saved before the parameter existed
+		expect(responseOptionsOf(trigger, { reply: undefined })).toEqual({ responseMode: 'onReceived', responseData: '' });
 	});
 
 	it('records the production URL in static data: create, checkExists, delete', async () => {
@@ -100,12 +156,13 @@ describe('node description', () => {
 
 describe('accepted callbacks', () => {
 	it('normalises the CreateRecTask example body exactly and answers {"code":0,"message":"success"}', async () => {
-		const { result, response } = await post(REC_TASK_BODY);
+		const outcome = await post(REC_TASK_BODY);
+		const { result, response } = outcome;
 		expect(response.statusCode).toBe(200);
 		expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
 		expect(response.body).toBe('{"code":0,"message":"success"}');
 		expect(CALLBACK_ACCEPTED_BODY).toBe('{"code":0,"message":"success"}');
-		expect(result.noWebhookResponse).toBe(true);
+		expectAcceptedThroughN8n(outcome);
 		expect(onlyItem(result)).toEqual({
 			taskId: '4000048858',
 			code: 0,
@@ -259,6 +316,92 @@ describe('accepted callbacks', () => {
 	});
 });
 
+describe('reply contract: code 0 only for what n8n stored (When Received) or ran to success (When the Workflow Has Finished)', () => {
+	it('When Received: the trigger answers nothing itself; n8n answers after storing the execution', async () => {
+		for (const body of [REC_TASK_BODY, LEGACY_BODY, 'code=10007&requestId=9&message=x']) {
+			expectAcceptedThroughN8n(await post(body));
+		}
+	});
+
+	it('When Received: n8n could not store the execution (its HTTP 500 says code 0) → HTTP 500 and code 5000, never code 0', async () => {
+		for (const body of [REC_TASK_BODY, LEGACY_BODY]) {
+			const outcome = await post(body, { outcome: 'notStored' });
+			const answer = expectNotAcknowledged(outcome, N8N_FAILURE_CODES.notStored);
+			expect(outcome.response.statusCode).toBe(500);
+			expect(answer.message).toContain('There was a problem executing the workflow');
+			// the workflow data was handed to n8n: it is n8n that failed to store it
+			expect(outcome.result.workflowData).toHaveLength(1);
+			expect(outcome.logs.join('\n')).toMatch(/answered task \d+ with an error/);
+		}
+	});
+
+	it('When the Workflow Has Finished: code 0 only after a successful run', async () => {
+		const outcome = await post(REC_TASK_BODY, { parameters: WHEN_FINISHED, outcome: 'succeeded' });
+		expectAcceptedThroughN8n(outcome);
+		expect(onlyItem(outcome.result).taskId).toBe('4000048858');
+	});
+
+	it.each([
+		['failed', 'Error in workflow'],
+		['lost', 'Error in workflow'],
+		['failedBeforeStart', 'Workflow executed successfully but no data was returned'],
+		['notStored', 'There was a problem executing the workflow'],
+	] as Array<[N8nOutcome, string]>)(
+		'When the Workflow Has Finished: a run that ends %s gets HTTP 500 and code 5001 (n8n said "%s")',
+		async (outcome, n8nMessage) => {
+			const answer = expectNotAcknowledged(await post(LEGACY_BODY, { parameters: WHEN_FINISHED, outcome }), N8N_FAILURE_CODES.notFinished);
+			expect(answer.message).toContain(n8nMessage);
+		},
+	);
+
+	it('When the Workflow Has Finished: a dropped failed recognition (Include Failed Recognitions off) is still answered success at once', async () => {
+		const { result, response, answeredBeforeN8n } = await post('code=10001&requestId=502&message=failed', {
+			parameters: { ...WHEN_FINISHED, options: { includeFailed: false } },
+		});
+		expect(answeredBeforeN8n).toBe(true);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.statusCode).toBe(200);
+		expect(response.body).toBe(CALLBACK_ACCEPTED_BODY);
+	});
+
+	it('When the Workflow Has Finished: refusals are still answered by the trigger at once, starting nothing', async () => {
+		expectRefused(await post(LEGACY_BODY, { parameters: { ...WHEN_FINISHED, options: { callbackToken: 's3cret-token' } } }), 403, 4003);
+		expectRefused(await post(LEGACY_BODY, { parameters: WHEN_FINISHED, headers: { 'content-type': 'application/json' } }), 415, 4004);
+		expectRefused(await post('code=0&text=x', { parameters: WHEN_FINISHED }), 400, 4001);
+	});
+
+	it('answerForN8nReply: every answer but n8n success is a non-zero code and a 5xx (or n8n\'s own error status)', () => {
+		for (const mode of ['whenReceived', 'whenFinished'] as const) {
+			const failure = mode === 'whenReceived' ? N8N_FAILURE_CODES.notStored : N8N_FAILURE_CODES.notFinished;
+			for (const status of [200, 201, 204, 400, 404, 409, 500, 502, 503]) {
+				for (const body of [undefined, '', 'text', { code: 0, message: 'There was a problem executing the workflow' }, { message: 'Workflow was started' }, [], [{}], Buffer.from('x')]) {
+					const answer = answerForN8nReply(mode, status, body);
+					const success = status < 300 && (mode === 'whenReceived' || body === undefined || body === '');
+					expect(answer.accepted).toBe(success);
+					if (success) {
+						expect(answer).toEqual({ httpStatus: 200, body: CALLBACK_ACCEPTED_BODY, accepted: true });
+					} else {
+						const parsed = JSON.parse(answer.body) as { code: number; message: string };
+						expect(parsed.code).toBe(failure);
+						expect(answer.httpStatus).toBe(status < 300 ? 500 : status);
+						expect(parsed.message).toContain(`n8n answered HTTP ${status}`);
+					}
+				}
+			}
+		}
+	});
+
+	it('n8n\'s answer is written once, even if n8n sends twice', async () => {
+		const test = createWebhookContext({ node: trigger, headers: FORM, rawBody: Buffer.from(LEGACY_BODY) });
+		await trigger.webhook.call(test.ctx);
+		const res = test.ctx.getResponseObject() as unknown as { json: (body?: unknown) => unknown; statusCode: number };
+		res.json({ message: 'Workflow was started' });
+		res.statusCode = 500;
+		res.json({ code: 0, message: 'late error' });
+		expect(test.response.body).toBe(CALLBACK_ACCEPTED_BODY);
+	});
+});
+
 describe('refused callbacks (non-zero code, 4xx, nothing started)', () => {
 	it('403 when the token is missing', async () => {
 		const outcome = await post(LEGACY_BODY, { parameters: { options: { callbackToken: 's3cret-token' } } });
@@ -342,9 +485,14 @@ describe('parseCallbackForm / normalizeCallback', () => {
 	});
 });
 
-/** A small HTTP server that hands each request to the trigger's webhook(), as n8n would. */
-async function startTriggerServer(parameters: IDataObject) {
+/**
+ * A small HTTP server that hands each request to the trigger's webhook(), then answers as n8n
+ * would (answerAsN8n). `outcomes` are used in turn for the requests whose workflow data is
+ * handed to n8n (default: stored / succeeded); `started` collects the items of stored executions.
+ */
+async function startTriggerServer(parameters: IDataObject, outcomes: N8nOutcome[] = []) {
 	const started: IDataObject[] = [];
+	const responseOptions = responseOptionsOf(trigger, parameters);
 	const server: RunningServer = await startServer(async (req: IncomingMessage, res: ServerResponse) => {
 		const rawBody = await readBody(req);
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -357,7 +505,12 @@ async function startTriggerServer(parameters: IDataObject) {
 		for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
 		const test = createWebhookContext({ node: trigger, parameters, headers, query, rawBody, response: res });
 		const result = await trigger.webhook.call(test.ctx);
-		for (const item of result.workflowData?.[0] ?? []) started.push(item.json);
+		if (result.workflowData !== undefined) {
+			if (res.writableEnded) throw new Error('the trigger answered before n8n stored the execution');
+			const outcome = outcomes.shift() ?? (responseOptions.responseMode === 'lastNode' ? 'succeeded' : 'stored');
+			if (outcome !== 'notStored') for (const item of result.workflowData[0] ?? []) started.push(item.json);
+			answerAsN8n(res, result, { ...responseOptions, outcome });
+		}
 		if (!res.writableEnded) {
 			res.writeHead(500).end('the trigger wrote no answer');
 		}
@@ -507,6 +660,30 @@ describe('integration: real form-encoded callbacks from the emulators', () => {
 				expect(receiver.started).toEqual([expect.objectContaining({ taskId: created.json.taskId, text })]);
 			} finally {
 				await legacy.close();
+				await receiver.server.close();
+			}
+		},
+	);
+
+	it.each([
+		['When Received', {}, 'notStored' as N8nOutcome, N8N_FAILURE_CODES.notStored],
+		['When the Workflow Has Finished', WHEN_FINISHED, 'failed' as N8nOutcome, N8N_FAILURE_CODES.notFinished],
+	])(
+		'%s: n8n fails the first delivery (never answered code 0), Tencent\'s retry is acknowledged',
+		async (_name, reply, firstOutcome, code) => {
+			const receiver = await startTriggerServer({ ...reply, options: { callbackToken: token } }, [firstOutcome]);
+			try {
+				const fields = { code: '0', requestId: '4242', appid: '1', projectid: '0', text: 'retry me', audioTime: '1.000000', message: '' };
+				const delivery = await sendAsrCallback(`${receiver.url}?token=${token}`, fields, { retryIntervalMs: 0 });
+				expect(delivery.attempts).toHaveLength(2);
+				expect(delivery.attempts[0].status).toBe(500);
+				expect(JSON.parse(delivery.attempts[0].body)).toMatchObject({ code });
+				expect(delivery.attempts[0].accepted).toBe(false);
+				expect(delivery.attempts[1]).toMatchObject({ status: 200, body: CALLBACK_ACCEPTED_BODY, accepted: true });
+				expect(delivery.accepted).toBe(true);
+				const expected = firstOutcome === 'notStored' ? 1 : 2; // a failed run did start the workflow
+				expect(receiver.started.filter((item) => item.taskId === '4242')).toHaveLength(expected);
+			} finally {
 				await receiver.server.close();
 			}
 		},
