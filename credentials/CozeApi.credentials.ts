@@ -14,7 +14,7 @@ export class CozeApi implements ICredentialType {
 
 	displayName = 'Coze API';
 
-	icon = 'file:coze.svg' as const;
+	icon = { light: 'file:../icons/coze.svg', dark: 'file:../icons/coze.dark.svg' } as const;
 
 	documentationUrl = 'https://www.coze.cn/open/docs/developer_guides/pat';
 

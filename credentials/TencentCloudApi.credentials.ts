@@ -22,7 +22,7 @@ export class TencentCloudApi implements ICredentialType {
 
 	displayName = 'Tencent Cloud API';
 
-	icon = 'file:tencentCloud.svg' as const;
+	icon = { light: 'file:../icons/tencentCloud.svg', dark: 'file:../icons/tencentCloud.dark.svg' } as const;
 
 	documentationUrl = 'https://cloud.tencent.com/document/product/598/40488';
 

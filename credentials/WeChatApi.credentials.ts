@@ -20,7 +20,7 @@ export class WeChatApi implements ICredentialType {
 
 	displayName = 'WeChat API';
 
-	icon = 'file:wechat.svg' as const;
+	icon = { light: 'file:../icons/wechat.svg', dark: 'file:../icons/wechat.dark.svg' } as const;
 
 	documentationUrl = 'https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/getStableAccessToken.html';
 

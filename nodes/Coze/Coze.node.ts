@@ -9,7 +9,7 @@ export class Coze implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Coze',
 		name: 'coze',
-		icon: { light: 'file:coze.svg', dark: 'file:coze.dark.svg' },
+		icon: { light: 'file:../../icons/coze.svg', dark: 'file:../../icons/coze.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

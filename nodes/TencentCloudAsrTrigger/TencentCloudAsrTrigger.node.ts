@@ -157,7 +157,7 @@ export class TencentCloudAsrTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tencent Cloud ASR Trigger',
 		name: 'tencentCloudAsrTrigger',
-		icon: { light: 'file:tencentCloud.svg', dark: 'file:tencentCloud.dark.svg' },
+		icon: { light: 'file:../../icons/tencentCloud.svg', dark: 'file:../../icons/tencentCloud.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"POST /" + $parameter["path"]}}',

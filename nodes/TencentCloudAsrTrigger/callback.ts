@@ -74,7 +74,7 @@ function decodeStrict(bytes: Buffer, encoding: Exclude<CallbackTextEncoding, 'au
 }
 
 /** Characters a recognised Chinese or English transcript consists of: ASCII, CJK ideographs and punctuation, full-width forms. */
-const TRANSCRIPT_CHAR = /[\u0000-\u007f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2026]/u;
+const TRANSCRIPT_CHAR = /[\p{ASCII}\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2026]/u;
 
 /** Share of the characters of `text` that look like transcript text (1 for ''). */
 function plausibility(text: string): number {

@@ -13,7 +13,7 @@ export class TencentCloudCcc implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tencent Cloud Contact Center',
 		name: 'tencentCloudCcc',
-		icon: { light: 'file:tencentCloud.svg', dark: 'file:tencentCloud.dark.svg' },
+		icon: { light: 'file:../../icons/tencentCloud.svg', dark: 'file:../../icons/tencentCloud.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

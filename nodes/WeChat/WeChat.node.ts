@@ -13,7 +13,7 @@ export class WeChat implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WeChat',
 		name: 'weChat',
-		icon: { light: 'file:wechat.svg', dark: 'file:wechat.dark.svg' },
+		icon: { light: 'file:../../icons/wechat.svg', dark: 'file:../../icons/wechat.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -171,6 +171,49 @@ describe('n8n e2e harness (built-in nodes only)', () => {
 		expect(await n8n!.loadedCredentialTypes()).toEqual(expect.arrayContaining(manifest.credentials.map((file) => load(file).name)));
 	});
 
+	test('every node and credential of the package has a light and a dark icon that n8n serves', async () => {
+		// n8n resolves `file:` icons relative to the compiled .js file and lists the result as
+		// `iconUrl` in the type files it writes for the editor; the editor loads them from the server.
+		await n8n!.loadedCredentialTypes(); // waits until both type files are complete
+		const typesDir = join(n8n!.userFolder, '.cache', 'n8n', 'public', 'types');
+		type Typed = { name: string; iconUrl?: string | { light?: string; dark?: string } };
+		const readTypes = (file: string) => JSON.parse(readFileSync(join(typesDir, file), 'utf8')) as Typed[];
+		const manifest = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { n8n: { credentials: string[] } }).n8n;
+		const credentialNames = manifest.credentials.map((file) => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const exported = require(join(REPO_ROOT, file)) as Record<string, new () => { name: string }>;
+			return new exported[basename(file).split('.')[0]]().name;
+		});
+		const ours = [
+			...readTypes('nodes.json').filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`)),
+			...readTypes('credentials.json').filter((type) => credentialNames.includes(type.name)),
+		];
+		expect(ours.filter((type) => !type.name.startsWith(`${PACKAGE_NAME}.`)).map((type) => type.name).sort()).toEqual([...credentialNames].sort());
+
+		const served: string[] = [];
+		for (const type of ours) {
+			const { iconUrl } = type;
+			expect({ type: type.name, themed: typeof iconUrl === 'object' && Boolean(iconUrl.light && iconUrl.dark) }).toEqual({ type: type.name, themed: true });
+			const { light, dark } = iconUrl as { light: string; dark: string };
+			expect(dark).toBe(light.replace(/\.svg$/, '.dark.svg'));
+			for (const url of [light, dark]) {
+				// every icon is stored once, in icons/, and copied to dist/icons/ by the build
+				expect(url).toMatch(new RegExp(`^icons/${PACKAGE_NAME}/dist/icons/[A-Za-z]+(\\.dark)?\\.svg$`));
+				const response = await request(`${n8n!.baseUrl}/${url}`);
+				const body = Buffer.from(await response.body.arrayBuffer());
+				expect({ url, status: response.statusCode, type: String(response.headers['content-type']) }).toEqual({
+					url,
+					status: 200,
+					type: expect.stringContaining('image/svg+xml'),
+				});
+				expect(body.equals(readFileSync(join(REPO_ROOT, 'icons', basename(url))))).toBe(true);
+				served.push(url);
+			}
+		}
+		// 5 nodes, their AI-tool variants and 3 credentials, two icons each
+		expect(served.length).toBeGreaterThanOrEqual(2 * (5 + 3));
+	});
+
 	test('execute works while the server is running (separate broker port)', async () => {
 		const run = await timed('execute (server running)', async () => await n8n!.execute('e2eHarnessHttp'));
 		expect(nodeOutput(run, 'Shape')).toHaveLength(3);

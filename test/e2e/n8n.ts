@@ -14,11 +14,11 @@
  * n8n's native modules, runs on the cached Node 24 as a child process.
  *
  * Traps met while building this (n8n 2.40.7, source: n8n's packages/cli and runs on this machine)
- * - The repo's `.npmrc` has `ignore-scripts=true`, and `npm run …` exports every config value to
- *   children as `npm_config_*` (also `npm_config_nodedir=/usr` from the global npmrc, i.e. Node 20
- *   headers). A child `npm rebuild sqlite3` inheriting them silently skips the build, or builds
- *   against the wrong headers. Every npm child here gets an environment without `npm_*` variables
- *   and explicit `--ignore-scripts` / `--nodedir` flags.
+ * - `npm run …` exports every config value to children as `npm_config_*` (the repo's `.npmrc`
+ *   settings, a caller's `--ignore-scripts`, also `npm_config_nodedir=/usr` from the global npmrc,
+ *   i.e. Node 20 headers). A child `npm rebuild sqlite3` inheriting them silently skips the build,
+ *   or builds against the wrong headers. Every npm child here gets an environment without
+ *   `npm_*` variables and explicit `--ignore-scripts` / `--nodedir` flags.
  * - `npm install` of n8n must run with `--ignore-scripts` (native add-ons try to download prebuilt
  *   binaries from outside and fail). Only sqlite3 then needs a build: `npm rebuild sqlite3
  *   --build-from-source` against the headers shipped in the `node-linux-<arch>` package (needs

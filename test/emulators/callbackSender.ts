@@ -38,6 +38,7 @@ export interface SendCallbackOptions {
 	 * body and close the connection; it counts as a failed attempt, so the sender retries.
 	 */
 	faults?: FaultInjector;
+	/**
 	 * Called with the first attempt when it was not accepted, before the retry (after
 	 * `retryIntervalMs`); the retry waits for the returned promise. For tests that change the
 	 * receiver between Tencent's two attempts (e.g. a database that accepts writes again).
