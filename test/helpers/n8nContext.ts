@@ -94,10 +94,14 @@ export async function sendHttpRequest(options: IHttpRequestOptions, sent?: SentR
 	for (const [key, value] of Object.entries(options.headers ?? {})) {
 		if (value !== undefined) headers[key.toLowerCase()] = String(value);
 	}
-	let body: string | Buffer | undefined;
+	let body: string | Buffer | FormData | undefined;
 	const method = (options.method ?? 'GET').toUpperCase();
 	if (options.body !== undefined && options.body !== null && method !== 'GET') {
-		if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) {
+		if (options.body instanceof FormData) {
+			// axios (n8n) serialises a WHATWG FormData itself, with its own boundary header
+			body = options.body;
+			delete headers['content-type'];
+		} else if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) {
 			body = options.body;
 		} else if (options.body instanceof URLSearchParams) {
 			body = options.body.toString();
@@ -108,13 +112,14 @@ export async function sendHttpRequest(options: IHttpRequestOptions, sent?: SentR
 		}
 	}
 	if (options.json) headers.accept ??= 'application/json';
-	sent?.push({ method, url: url.toString(), headers, bodyBytes: body ? Buffer.byteLength(body) : 0 });
+	sent?.push({ method, url: url.toString(), headers, bodyBytes: body instanceof FormData ? -1 : body ? Buffer.byteLength(body) : 0 });
 	let response;
 	try {
 		response = await undiciRequest(url, {
 			method: method as 'GET',
 			headers,
-			body,
+			// the platform's FormData (what nodes build) is what undici serialises
+			body: body as never,
 			signal: options.abortSignal as AbortSignal | undefined,
 			headersTimeout: options.timeout,
 			bodyTimeout: options.timeout,

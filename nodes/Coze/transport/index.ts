@@ -5,7 +5,7 @@ import { VendorApiError } from '../../../credentials/common/errors';
 import { isTransientTransportError, parseJsonBody, TIMEOUT_CODES, TransportError, withRetry, type RetryDecision } from '../../../credentials/common/http';
 import { answerExcerpt } from '../../../credentials/common/redact';
 import { inputError, toNodeError } from '../../common/errors';
-import { buildMultipart } from '../../common/multipart';
+import { multipartForm } from '../../common/multipart';
 import { rateLimiter } from '../../common/rateLimit';
 import type { CredentialSession, CredentialSpec } from '../../common/transport';
 
@@ -93,7 +93,7 @@ export async function cozeTranscribe(
 	args: { data: Buffer; fileName: string; contentType: string; itemIndex: number },
 ): Promise<{ text: string; logId: string }> {
 	const baseUrl = cozeBaseUrl(session.ctx.getNode(), session.data, args.itemIndex);
-	const multipart = buildMultipart([{ fieldName: 'file', fileName: args.fileName, contentType: args.contentType, data: args.data }]);
+	const form = multipartForm([{ fieldName: 'file', fileName: args.fileName, contentType: args.contentType, data: args.data }]);
 	// Coze documents no per-second limit: start unlimited, slow down when it answers 429 / 4020
 	const account = createHash('sha256').update(String(session.data.accessToken ?? '')).digest('hex').slice(0, 16);
 	const limiter = rateLimiter(`coze|${baseUrl}|${account}`, Number.POSITIVE_INFINITY);
@@ -107,8 +107,7 @@ export async function cozeTranscribe(
 				const response = await session.request({
 					method: 'POST',
 					url: `${baseUrl}/v1/audio/transcriptions`,
-					body: multipart.body,
-					headers: { 'Content-Type': multipart.contentType },
+					body: form,
 					timeout: 300_000,
 				});
 				const body = parseJsonBody(response.body);

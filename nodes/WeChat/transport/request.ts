@@ -31,9 +31,8 @@ export interface WeChatRequest {
 	path: string;
 	/** Query parameters besides access_token (added by the credential). */
 	qs?: IDataObject;
-	/** A body that can be resent unchanged after a token refresh (Buffer or FormData, never a stream). */
+	/** A body that can be resent unchanged after a token refresh (FormData or a Buffer, never a stream). */
 	body?: Buffer | FormData;
-	contentType?: string;
 	itemIndex: number;
 }
 
@@ -64,7 +63,6 @@ export async function weChatApiRequest(session: CredentialSession, request: WeCh
 						url: `${weChatBaseUrl(session.data)}${request.path}`,
 						qs: request.qs,
 						body: request.body,
-						headers: request.contentType ? { 'Content-Type': request.contentType } : undefined,
 					});
 					const usedToken = tokenBefore || session.data.accessToken;
 					const body = parseJsonBody(response.body);

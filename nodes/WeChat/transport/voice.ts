@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { pause } from '../../../credentials/common/http';
-import { buildMultipart } from '../../common/multipart';
+import { multipartForm } from '../../common/multipart';
 import type { CredentialSession } from '../../common/transport';
 import { weChatApiRequest } from './request';
 
@@ -30,7 +30,7 @@ export async function uploadVoice(
 	session: CredentialSession,
 	args: { data: Buffer; voiceId: string; language: WeChatLanguage; fileName?: string; itemIndex: number },
 ): Promise<number> {
-	const multipart = buildMultipart([
+	const form = multipartForm([
 		{ fieldName: 'media', fileName: args.fileName || `${args.voiceId}.mp3`, contentType: 'audio/mpeg', data: args.data },
 	]);
 	// The window is counted from before sending: WeChat's clock starts no earlier than this.
@@ -39,8 +39,7 @@ export async function uploadVoice(
 		method: 'POST',
 		path: '/cgi-bin/media/voice/addvoicetorecofortext',
 		qs: { format: 'mp3', voice_id: args.voiceId, lang: args.language },
-		body: multipart.body,
-		contentType: multipart.contentType,
+		body: form,
 		itemIndex: args.itemIndex,
 	});
 	return sentAt;

@@ -8,7 +8,7 @@ import { WeChatApi } from '../../../credentials/WeChatApi.credentials';
 import { WeChat } from '../../../nodes/WeChat/WeChat.node';
 import { request } from 'undici';
 
-import { buildMultipart } from '../../../nodes/common/multipart';
+import FormDataPackage from 'form-data';
 import { inspectMp3, splitMp3 } from '../../../nodes/common/mp3';
 import { startFileServer, TranscriptRegistry } from '../../emulators/common';
 import { startWeChatEmulator, type WeChatEmulator } from '../../emulators/wechat';
@@ -196,7 +196,10 @@ describe('WeChat node', () => {
 			body: JSON.stringify({ grant_type: 'client_credential', appid: APP_ID, secret: APP_SECRET }),
 		});
 		const { access_token: token } = (await tokenAnswer.body.json()) as { access_token: string };
-		const { body, contentType } = buildMultipart([{ fieldName: 'media', fileName: 'stereo.mp3', contentType: 'audio/mpeg', data: stereo }]);
+		const form = new FormDataPackage();
+		form.append('media', stereo, { filename: 'stereo.mp3', contentType: 'audio/mpeg' });
+		const body = form.getBuffer();
+		const contentType = form.getHeaders()['content-type'] as string;
 		const query = new URLSearchParams({ access_token: token, format: 'mp3', voice_id: 'stereo-1', lang: 'zh_CN' });
 		const uploaded = await request(`${emulator.url}/cgi-bin/media/voice/addvoicetorecofortext?${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
 		expect(await uploaded.body.json()).toMatchObject({ errcode: '0' }); // docs/wechat.md#voice-upload: the string "0"
@@ -271,21 +274,24 @@ describe('WeChat node', () => {
 
 	it('names the failed part and its time range, keeping the parts that succeeded', async () => {
 		const parts = splitMp3(LONG, inspectMp3(LONG), 1_048_576);
+		expect(parts).toHaveLength(3);
 		parts.forEach((part, index) => transcripts.register(part.data, `part ${index + 1}`));
 		const test = run({}, [binaryItem(LONG, 'meeting.mp3')], { continueOnFail: true });
-		// Fail the second upload: arm the fault once the first part's result has been read.
+		// Parts are uploaded in order (three in flight): the second upload gets WeChat's 40010 answer.
 		const helpers = test.ctx.helpers as IExecuteFunctions['helpers'];
 		const original = helpers.httpRequestWithAuthentication;
-		let queries = 0;
+		let uploads = 0;
 		helpers.httpRequestWithAuthentication = async function (this: unknown, ...args: Parameters<typeof original>) {
-			const answer = await original.apply(this as IExecuteFunctions, args);
-			if (String(args[1].url).includes('queryrecoresultfortext') && ++queries >= 1) emulator.failNext('upload', 40010, 1);
-			return answer;
+			if (String(args[1].url).includes('addvoicetorecofortext') && ++uploads === 2) {
+				return { statusCode: 200, headers: {}, body: Buffer.from(JSON.stringify({ errcode: 40010, errmsg: 'invalid voice size' })) };
+			}
+			return await original.apply(this as IExecuteFunctions, args);
 		} as typeof original;
 		const [[item]] = await test.result();
 		expect(item.json.error).toMatch(/^Part 2 of \d+ \(\d+:\d+\.\d–\d+:\d+\.\d\) failed: WeChat error: 40010/);
-		expect(item.json.parts).toEqual([expect.objectContaining({ index: 0, text: 'part 1' })]);
-		expect(item.json.text).toBe('part 1');
+		// part 3 was already in flight when part 2 failed: its text is kept too
+		expect(item.json.parts).toEqual([expect.objectContaining({ index: 0, text: 'part 1' }), expect.objectContaining({ index: 2, text: 'part 3' })]);
+		expect(item.json.text).toBe('part 1part 3');
 		expect(item.json.failedPart).toMatchObject({ index: 1 });
 	});
 

@@ -1,10 +1,10 @@
-/** The multipart builder, read back by busboy (an independent parser). */
+/** The multipart form, serialized by the platform's FormData encoder and read back by busboy (an independent parser). */
 import Busboy from 'busboy';
 import { Readable } from 'node:stream';
 
-import { buildMultipart } from '../../../nodes/common/multipart';
+import { multipartForm } from '../../../nodes/common/multipart';
 
-describe('buildMultipart', () => {
+describe('multipartForm', () => {
 	async function parse(body: Buffer, contentType: string) {
 		return await new Promise<{ fields: Record<string, string>; files: Array<{ name: string; fileName: string; mimeType: string; data: Buffer }> }>(
 			(resolve, reject) => {
@@ -26,11 +26,14 @@ describe('buildMultipart', () => {
 
 	it('builds a body busboy reads back byte for byte, with the part names the vendors want', async () => {
 		const audio = Buffer.from([0xff, 0xf3, 0x00, 0x0d, 0x0a, 0x2d, 0x2d, 0x00]);
-		const { body, contentType } = buildMultipart(
+		const form = multipartForm(
 			[{ fieldName: 'media', fileName: 'a "quoted"\r\nname.mp3', contentType: 'audio/mpeg', data: audio }],
 			{ note: '中文 text' },
 		);
-		expect(contentType).toMatch(/^multipart\/form-data; boundary=----n8nCnSpeech[0-9a-f]{24}$/);
+		const encoded = new Response(form);
+		const contentType = encoded.headers.get('content-type') ?? '';
+		const body = Buffer.from(await encoded.arrayBuffer());
+		expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
 		const parsed = await parse(body, contentType);
 		expect(parsed.fields).toEqual({ note: '中文 text' });
 		expect(parsed.files).toHaveLength(1);

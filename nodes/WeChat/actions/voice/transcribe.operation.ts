@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { splitMp3 } from '../../../common/mp3';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
-import { asItemError, withDetails } from '../../../common/runner';
+import { asItemError, forEachConcurrently, withDetails } from '../../../common/runner';
 import { WECHAT_CREDENTIAL } from '../../transport/request';
 import {
 	generateVoiceId,
@@ -21,6 +21,13 @@ import { languageProperty, readWeChatAudio, voiceInputProperties } from './commo
  * sooner without a burst that could hit the per-minute cap.
  */
 export const defaultConcurrency = 4;
+
+/**
+ * Parts of one long recording uploaded and waited for at the same time. Each part has its own
+ * 10-second result window (docs/wechat.md#voice-result), so parts in flight together finish a
+ * long recording several times sooner; three keep a single item from crowding out the others.
+ */
+export const PARTS_IN_FLIGHT = 3;
 
 const properties: INodeProperties[] = [
 	...voiceInputProperties,
@@ -75,8 +82,9 @@ export function clock(seconds: number): string {
 
 /**
  * Transcribe: checks the mp3 (16 kHz mono), uploads it (split into ≤ 1 MB parts when longer and
- * Split Long Audio is on), polls each part's result inside its 10-second window and joins the
- * texts in order (no separator for Chinese, a space for English).
+ * Split Long Audio is on, {@link PARTS_IN_FLIGHT} parts at a time), polls each part's result
+ * inside its own 10-second window and joins the texts in order (no separator for Chinese, a space
+ * for English).
  *
  * Output: `{ text, voiceId, language, complete, durationSeconds, bytes, sampleRate, channels,
  * parts: [{ index, startSeconds, endSeconds, voiceId, text, complete }] }`.
@@ -103,49 +111,46 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: O
 			: [{ data: audio.data, startSeconds: 0, endSeconds: info.durationSeconds }];
 
 	const separator = language === 'en_US' ? ' ' : '';
-	const parts: TranscribedPart[] = [];
-	for (const [index, piece] of pieces.entries()) {
-		const voiceId = generateVoiceId();
-		let failure: unknown;
-		try {
-			const uploadedAt = await uploadVoice(session, {
-				data: piece.data,
-				voiceId,
-				language,
-				fileName: audio.fileName,
-				itemIndex,
-			});
-			const result = await pollVoiceResult(session, {
-				voiceId,
-				language,
-				uploadedAt,
-				pollIntervalMs,
-				wait: true,
-				itemIndex,
-			});
-			parts.push({
-				index,
-				startSeconds: round(piece.startSeconds),
-				endSeconds: round(piece.endSeconds),
-				voiceId,
-				text: result.text,
-				complete: result.complete,
-			});
-		} catch (error) {
-			failure = error;
-		}
-		if (failure !== undefined) {
-			const error = asItemError(this, failure, itemIndex);
-			if (pieces.length > 1) {
-				error.message = `Part ${index + 1} of ${pieces.length} (${clock(piece.startSeconds)}–${clock(piece.endSeconds)}) failed: ${error.message}`;
-				withDetails(error, {
-					text: parts.map((part) => part.text).join(separator),
-					parts,
-					failedPart: { index, startSeconds: round(piece.startSeconds), endSeconds: round(piece.endSeconds), voiceId },
-				});
+	const done: Array<TranscribedPart | undefined> = new Array(pieces.length);
+	const failures = new Map<number, { error: unknown; voiceId: string }>();
+	await forEachConcurrently(
+		pieces.length,
+		PARTS_IN_FLIGHT,
+		async (index) => {
+			const piece = pieces[index];
+			const voiceId = generateVoiceId();
+			try {
+				const uploadedAt = await uploadVoice(session, { data: piece.data, voiceId, language, fileName: audio.fileName, itemIndex });
+				const result = await pollVoiceResult(session, { voiceId, language, uploadedAt, pollIntervalMs, wait: true, itemIndex });
+				done[index] = {
+					index,
+					startSeconds: round(piece.startSeconds),
+					endSeconds: round(piece.endSeconds),
+					voiceId,
+					text: result.text,
+					complete: result.complete,
+				};
+			} catch (error) {
+				failures.set(index, { error, voiceId });
 			}
-			throw error;
+		},
+		() => failures.size > 0,
+	);
+	const parts = done.filter((part): part is TranscribedPart => part !== undefined);
+	if (failures.size > 0) {
+		const index = Math.min(...failures.keys());
+		const { error: failure, voiceId } = failures.get(index)!;
+		const piece = pieces[index];
+		const error = asItemError(this, failure, itemIndex);
+		if (pieces.length > 1) {
+			error.message = `Part ${index + 1} of ${pieces.length} (${clock(piece.startSeconds)}–${clock(piece.endSeconds)}) failed: ${error.message}`;
+			withDetails(error, {
+				text: parts.map((part) => part.text).join(separator),
+				parts,
+				failedPart: { index, startSeconds: round(piece.startSeconds), endSeconds: round(piece.endSeconds), voiceId },
+			});
 		}
+		throw error;
 	}
 
 	const output: IDataObject = {
