@@ -30,7 +30,7 @@ import {
 import { TencentCloudAsrTrigger } from '../../nodes/TencentCloudAsrTrigger/TencentCloudAsrTrigger.node';
 import { createWebhookContext, type CapturedResponse } from '../helpers/webhookContext';
 import { bodyRecipeArb, buildBody, requestRecipeArb, type RequestRecipe } from './callbackBodies';
-import { FUZZ_RUNS, fuzzLabel, fuzzParameters, fuzzSeed } from './fuzz';
+import { ensure, ensureSame, FUZZ_RUNS, fuzzLabel, fuzzParameters, fuzzSeed } from './fuzz';
 
 const trigger = new TencentCloudAsrTrigger();
 const ENCODINGS: CallbackTextEncoding[] = [...CALLBACK_TEXT_ENCODINGS];
@@ -170,12 +170,12 @@ describe('fuzz: parseCallbackForm / normalizeCallback', () => {
 					if (!expectWellFormedResult(parsed) || !parsed.ok) continue;
 					const text = typeof input === 'string' ? input : input.toString('utf8');
 					// repeated and empty names are refused, so every pair must be one own field
-					expect(Object.keys(parsed.value)).toHaveLength(pairCount(text));
-					for (const value of Object.values(parsed.value)) expect(typeof value).toBe('string');
+					ensureSame(Object.keys(parsed.value).length, pairCount(text), 'fields for the pairs sent');
+					ensure(Object.values(parsed.value).every((value) => typeof value === 'string'), 'a value is not a string');
 					const normalized = normalizeCallback(parsed.value, text);
 					if (expectWellFormedResult(normalized) && normalized.ok) {
 						expectSaneCallback(normalized.value);
-						expect(normalized.value.raw).toEqual(parsed.value);
+						ensureSame(JSON.stringify(Object.entries(normalized.value.raw)), JSON.stringify(Object.entries(parsed.value)), 'raw fields');
 					}
 				}
 			}),
@@ -192,16 +192,13 @@ describe('fuzz: parseCallbackForm / normalizeCallback', () => {
 				if (!whatwgComparable(body)) return;
 				compared++;
 				const expected = sortedEntries(whatwgParse(body.toString('utf8')));
-				const parsed = parseCallbackForm(body, 'utf-8');
-				expect(parsed).toMatchObject({ ok: true });
-				if (parsed.ok) expect(sortedEntries(Object.entries(parsed.value))).toEqual(expected);
+				const expectedText = JSON.stringify(expected);
 				// CreateRecTask bodies are read as UTF-8 whatever the option says
-				if (expected.some(([name]) => name === 'resultDetail')) {
-					for (const encoding of ENCODINGS) {
-						const other = parseCallbackForm(body, encoding);
-						if (other.ok) expect(sortedEntries(Object.entries(other.value))).toEqual(expected);
-						else throw new Error(`refused as ${encoding}: ${other.rejection.message}`);
-					}
+				const encodings: CallbackTextEncoding[] = expected.some(([name]) => name === 'resultDetail') ? ENCODINGS : ['utf-8'];
+				for (const encoding of encodings) {
+					const parsed = parseCallbackForm(body, encoding);
+					if (!parsed.ok) throw new Error(`refused as ${encoding}: ${parsed.rejection.message}`);
+					ensureSame(JSON.stringify(sortedEntries(Object.entries(parsed.value))), expectedText, `fields read as ${encoding}`);
 				}
 			}),
 			fuzzParameters(seedB),
@@ -289,13 +286,12 @@ describe('fuzz: the trigger webhook', () => {
 
 				const expected = expectedOutcome(request, body, query);
 				if (expected.refused) {
-					expect(outcome).toEqual({ kind: 'refused', ...expected.refused });
+					ensureSame(JSON.stringify(outcome), JSON.stringify({ kind: 'refused', ...expected.refused }), 'outcome');
 					return;
 				}
 				if (outcome.kind === 'refused') {
 					// only the body checks are left: malformed (4000), requestId (4001), code (4002)
-					expect([4000, 4001, 4002]).toContain(outcome.code);
-					expect(outcome.status).toBe(400);
+					ensure([4000, 4001, 4002].includes(outcome.code) && outcome.status === 400, () => `refused with ${outcome.status}/${outcome.code}`);
 					return;
 				}
 				// accepted or dropped: the token matched (checked above) and the body made sense
@@ -303,16 +299,16 @@ describe('fuzz: the trigger webhook', () => {
 					const [callback] = outcome.items;
 					expectSaneCallback(callback);
 					// ("-0" is a code 0: Number gives -0, which equals 0 and is written 0 in JSON)
-					if (request.includeFailed === false) expect(callback.code === 0).toBe(true);
+					ensure(request.includeFailed !== false || callback.code === 0, 'a failed recognition started the workflow with Include Failed off');
 					// what started the workflow is what was sent: the requestId as received
 					if (whatwgComparable(body)) {
 						const sent = whatwgParse(body.toString('utf8'));
-						expect(callback.taskId).toBe((sent.get('requestId') ?? '').trim());
-						expect(callback.code === Number((sent.get('code') ?? '').trim())).toBe(true);
+						ensureSame(callback.taskId, (sent.get('requestId') ?? '').trim(), 'taskId');
+						ensure(callback.code === Number((sent.get('code') ?? '').trim()), 'code');
 					}
 				} else {
 					// dropped: only a failed recognition with Include Failed Recognitions off
-					expect(request.includeFailed).toBe(false);
+					ensureSame(request.includeFailed, false, 'dropped although Include Failed is not off');
 				}
 			}),
 			fuzzParameters(seedC),

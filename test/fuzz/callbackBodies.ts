@@ -302,7 +302,7 @@ const interestingBytes = fc.oneof(
 	fc.constantFrom(
 		[0xc3, 0x28], [0xff], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xef, 0xbb, 0xbf],
 		[0xc4, 0xfa, 0xba, 0xc3], [0xb1, 0x7a, 0xa6, 0x6e], [0xce, 0xb9], [0xe6, 0x88, 0x91],
-	),
+	).map((bytes): number[] => [...bytes]),
 	fc.constantFrom('%', '%4', '%G0', '+', '&', '=', '&&', '%25', '%00', '%EF%BB%BF', '%C4%FA', '%e6%88%91', '%ED%A0%80', '&code=1', '&requestId=7').map((text) => [...Buffer.from(text, 'latin1')]),
 	fc.array(fc.nat(255), { minLength: 1, maxLength: 8 }),
 );
@@ -324,9 +324,9 @@ export const bodyRecipeArb: fc.Arbitrary<BodyRecipe> = fc.oneof(
 			kind: fc.constant('callback' as const),
 			format: fc.constantFrom<'recTask' | 'legacy'>('recTask', 'legacy'),
 			seed: fc.tuple(recTaskFieldsArb, legacyFieldsArb),
-			fieldMutations: fc.oneof(fc.constant([]), fc.array(fieldMutationArb, { minLength: 1, maxLength: 3 })),
+			fieldMutations: fc.oneof(fc.constant<FieldMutation[]>([]), fc.array(fieldMutationArb, { minLength: 1, maxLength: 3 })),
 			encoder: encoderArb,
-			byteMutations: fc.oneof(fc.constant([]), fc.array(byteMutationArb, { maxLength: 3 })),
+			byteMutations: fc.oneof(fc.constant<ByteMutation[]>([]), fc.array(byteMutationArb, { maxLength: 3 })),
 		}).map(({ seed, format, ...rest }) => ({ ...rest, format, fields: format === 'recTask' ? seed[0] : seed[1] })),
 	},
 	{ weight: 2, arbitrary: fc.record({ kind: fc.constant('randomBytes' as const), bytes: fc.array(fc.nat(255), { maxLength: 300 }) }) },

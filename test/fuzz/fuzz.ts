@@ -34,3 +34,17 @@ export function fuzzParameters<T>(seed: number, runs: number = FUZZ_RUNS): Param
 export function fuzzLabel(seed: number, runs: number = FUZZ_RUNS): string {
 	return `seed ${seed}, ${runs} runs`;
 }
+
+/**
+ * Throws `Error(message)` unless `condition` holds. The per-case checks use this instead of
+ * jest's `expect`, which builds an error object (with a stack trace) on every call and would take
+ * most of the fuzzing time.
+ */
+export function ensure(condition: boolean, message: string | (() => string)): asserts condition {
+	if (!condition) throw new Error(typeof message === 'string' ? message : message());
+}
+
+/** Throws unless `actual === expected` (Object.is), naming `what` and both values. */
+export function ensureSame<T>(actual: T, expected: T, what: string): void {
+	if (!Object.is(actual, expected)) throw new Error(`${what}: got ${String(actual)}, expected ${String(expected)}`);
+}
