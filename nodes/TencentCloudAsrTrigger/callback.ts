@@ -44,43 +44,78 @@ export type CallbackTextEncoding = 'auto' | 'utf-8' | 'gb18030' | 'big5';
 /** The encodings of {@link CallbackTextEncoding} (option values of the trigger). */
 export const CALLBACK_TEXT_ENCODINGS: readonly CallbackTextEncoding[] = ['auto', 'utf-8', 'gb18030', 'big5'];
 
-/** `+` → space and `%XX` → byte; other characters as their UTF-8 bytes. Escapes must be valid. */
+/** Value of an ASCII hex digit (`0-9`, `A-F`, `a-f`; the caller has checked it is one). */
+function hexDigit(byte: number): number {
+	return byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x57;
+}
+
+/**
+ * `+` → space and `%XX` → byte; other characters as their UTF-8 bytes. Escapes must be valid.
+ * One pass over the UTF-8 bytes into one buffer: values can be megabytes (word-level results).
+ */
 function percentDecodeBytes(text: string): Buffer {
-	const bytes: number[] = [];
-	for (let index = 0; index < text.length; index++) {
-		const char = text[index];
-		if (char === '%') {
-			bytes.push(parseInt(text.slice(index + 1, index + 3), 16));
+	const input = Buffer.from(text, 'utf8');
+	const output = Buffer.allocUnsafe(input.length);
+	let length = 0;
+	for (let index = 0; index < input.length; index++) {
+		const byte = input[index];
+		if (byte === 0x25) {
+			output[length++] = (hexDigit(input[index + 1]) << 4) | hexDigit(input[index + 2]);
 			index += 2;
-		} else if (char === '+') {
-			bytes.push(0x20);
 		} else {
-			const code = text.codePointAt(index)!;
-			if (code > 0xffff) index++;
-			for (const byte of Buffer.from(String.fromCodePoint(code), 'utf8')) bytes.push(byte);
+			output[length++] = byte === 0x2b ? 0x20 : byte;
 		}
 	}
-	return Buffer.from(bytes);
+	return output.subarray(0, length);
 }
 
 /** Decodes `bytes` strictly in `encoding`; undefined when they are not valid text in it. */
 function decodeStrict(bytes: Buffer, encoding: Exclude<CallbackTextEncoding, 'auto'>): string | undefined {
 	try {
-		return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+		// ignoreBOM: a leading U+FEFF is part of the value (as in the WHATWG urlencoded parser)
+		return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
 	} catch {
 		// invalid bytes for this encoding (or an encoding this Node.js build lacks)
 		return undefined;
 	}
 }
 
-/** Characters a recognised Chinese or English transcript consists of: ASCII, CJK ideographs and punctuation, full-width forms. */
-const TRANSCRIPT_CHAR = /[\p{ASCII}\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2026]/u;
+/**
+ * Whether a UTF-16 code unit is a character a recognised Chinese or English transcript consists
+ * of: ASCII, CJK ideographs and punctuation, full-width forms, curly quotes, the ellipsis; and
+ * U+FEFF, the byte order mark UTF-8 text may start with (its bytes EF BB BF read as GBK are "锘").
+ */
+function isTranscriptChar(code: number): boolean {
+	return (
+		code <= 0x7f ||
+		(code >= 0x3000 && code <= 0x303f) ||
+		(code >= 0x3400 && code <= 0x4dbf) ||
+		(code >= 0x4e00 && code <= 0x9fff) ||
+		(code >= 0xff00 && code <= 0xffef) ||
+		(code >= 0x2018 && code <= 0x201d) ||
+		code === 0x2026 ||
+		code === 0xfeff
+	);
+}
 
-/** Share of the characters of `text` that look like transcript text (1 for ''). */
+/**
+ * Share of the characters (code points) of `text` that look like transcript text (1 for '').
+ * One pass without allocation: texts can be megabytes.
+ */
 function plausibility(text: string): number {
-	const chars = [...text];
-	if (chars.length === 0) return 1;
-	return chars.filter((char) => TRANSCRIPT_CHAR.test(char)).length / chars.length;
+	let chars = 0;
+	let plausible = 0;
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		chars++;
+		// a surrogate pair is one character, and not a transcript one
+		if ((code & 0xfc00) === 0xd800 && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+			index++;
+		} else if (isTranscriptChar(code)) {
+			plausible++;
+		}
+	}
+	return chars === 0 ? 1 : plausible / chars;
 }
 
 /**
@@ -144,17 +179,18 @@ export function parseCallbackForm(body: Buffer | string, encoding: CallbackTextE
 	// CreateRecTask callbacks (they carry resultDetail) are always UTF-8; the chosen encoding is
 	// for legacy callbacks, whose text is in the task's res_text_format.
 	const valueEncoding: CallbackTextEncoding = pairs.some((pair) => pair.key === 'resultDetail') ? 'utf-8' : encoding;
-	const fields: Record<string, string> = {};
+	// a Map, then own properties: a field named like an Object.prototype member (__proto__) is kept
+	const fields = new Map<string, string>();
 	for (const { key, rawValue } of pairs) {
 		const value = decodeComponent(rawValue, `the value of "${key}"`, valueEncoding);
 		if (!value.ok) return value;
 		if (!key) return rejectCallback(400, REJECTION_CODES.malformedBody, 'Malformed body: a field has no name');
-		if (Object.hasOwn(fields, key)) {
+		if (fields.has(key)) {
 			return rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: the field "${key}" appears more than once`);
 		}
-		fields[key] = value.value;
+		fields.set(key, value.value);
 	}
-	return { ok: true, value: fields };
+	return { ok: true, value: Object.fromEntries(fields) };
 }
 
 /**
@@ -165,14 +201,14 @@ export function parseCallbackForm(body: Buffer | string, encoding: CallbackTextE
  *   repeated fields).
  */
 export function fieldsFromParsedBody(body: IDataObject): CallbackResult<Record<string, string>> {
-	const fields: Record<string, string> = {};
+	const fields: Array<[string, string]> = [];
 	for (const [key, value] of Object.entries(body ?? {})) {
 		if (typeof value !== 'string') {
 			return rejectCallback(400, REJECTION_CODES.malformedBody, `Malformed body: the field "${key}" is not a single text value`);
 		}
-		fields[key] = value;
+		fields.push([key, value]);
 	}
-	return { ok: true, value: fields };
+	return { ok: true, value: Object.fromEntries(fields) };
 }
 
 /** The normalised callback that starts the workflow (docs/tencent-asr-callbacks.md#fields). */
@@ -191,7 +227,7 @@ export interface AsrCallback extends IDataObject {
 	audioUrl: string | null;
 	/** The account's AppId as sent (a string), or null. */
 	appId: string | null;
-	/** The project id (0), or null when absent or not a number. */
+	/** The project id (0), or null when absent, not a whole number or beyond ±2^53. */
 	projectId: number | null;
 	/** `resultDetail` parsed when it is JSON (SentenceDetail[]), else null. */
 	resultDetail: IDataObject[] | IDataObject | null;
@@ -208,13 +244,21 @@ export interface AsrCallback extends IDataObject {
 const DIGITS = /^\d+$/;
 const INTEGER = /^-?\d+$/;
 
+/** The number a text of decimal digits stands for, or null when it is not one or not exact (beyond ±2^53). */
+function exactInteger(text: string): number | null {
+	if (!INTEGER.test(text)) return null;
+	const value = Number(text);
+	return Number.isSafeInteger(value) ? value : null;
+}
+
 /**
  * Checks and normalises the fields of a callback in either format (legacy, or CreateRecTask:
  * the same fields plus `resultDetail`; docs/tencent-asr-callbacks.md#fields). `resultDetail` is parsed
  * whatever the casing of its keys (UNCONFIRMED in the docs), and kept raw.
  *
  * @returns the normalised callback, or a refusal (400): 4001 when `requestId` is missing or not
- *   digits, 4002 when `code` is missing or not an integer.
+ *   digits, 4002 when `code` is missing, not an integer, or beyond ±2^53 (it could not be kept
+ *   exactly).
  */
 export function normalizeCallback(fields: Record<string, string>, rawBody: string | null = null): CallbackResult<AsrCallback> {
 	const requestId = (fields.requestId ?? '').trim();
@@ -225,11 +269,13 @@ export function normalizeCallback(fields: Record<string, string>, rawBody: strin
 		return rejectCallback(400, REJECTION_CODES.missingRequestId, `The requestId "${requestId.slice(0, 40)}" is not a task id`);
 	}
 	const codeText = (fields.code ?? '').trim();
-	if (!INTEGER.test(codeText)) {
+	const code = exactInteger(codeText);
+	if (code === null) {
+		const reason = INTEGER.test(codeText) ? 'is too long to be a callback code' : 'is not a number';
 		return rejectCallback(
 			400,
 			REJECTION_CODES.invalidCode,
-			codeText ? `The code "${codeText.slice(0, 40)}" is not a number` : 'The callback has no code',
+			codeText ? `The code "${codeText.slice(0, 40)}" ${reason}` : 'The callback has no code',
 		);
 	}
 	const audioTime = fields.audioTime !== undefined && fields.audioTime.trim() !== '' ? Number(fields.audioTime) : Number.NaN;
@@ -247,13 +293,13 @@ export function normalizeCallback(fields: Record<string, string>, rawBody: strin
 	}
 	const callback: AsrCallback = {
 		taskId: requestId,
-		code: Number(codeText),
+		code,
 		message: fields.message ?? '',
 		text: fields.text ?? '',
 		audioTime: Number.isFinite(audioTime) ? audioTime : null,
 		audioUrl: fields.audioUrl ?? null,
 		appId: fields.appid ?? null,
-		projectId: INTEGER.test(projectIdText) ? Number(projectIdText) : null,
+		projectId: exactInteger(projectIdText),
 		resultDetail,
 		resultDetailRaw: detailRaw,
 		format,

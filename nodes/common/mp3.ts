@@ -133,6 +133,31 @@ export interface Mp3Part {
 	data: Buffer;
 }
 
+/**
+ * Work done by one {@link inspectMp3} call, counted when a caller passes this object (the counts
+ * are added to it). It lets tests check, deterministically and without timers, that the parser's
+ * work grows linearly with the size of its input whatever the bytes are: every count is bounded
+ * by a small multiple of the input size, as follows from the one-pass walk of {@link inspectMp3}:
+ * each step moves on by at least one byte and probes at most 3 headers (the candidate and its
+ * {@link RESYNC_CONFIRMATIONS} confirmations), so headerProbes ≤ 3 per byte, bytesScanned ≤ 1 per
+ * byte, tagProbes ≤ 1 per 10 bytes (the smallest tag), tableEntries ≤ 1 per 4 bytes (frames are
+ * at least 24 bytes; the table at most doubles). Checked in test/fuzz/mp3.fuzz.test.ts. The
+ * counting costs one increment per probe whether or not a caller asks for it.
+ */
+export interface Mp3ParseWork {
+	/** Frame-header candidates examined, each reading at most 4 bytes (sync search, confirmations, look-ahead). */
+	headerProbes: number;
+	/** Bytes passed over by the native search for the next sync byte (0xFF). */
+	bytesScanned: number;
+	/** Tag positions examined: ID3v2 headers at the start, ID3v1 / APEv2 / appended ID3v2 at the end. */
+	tagProbes: number;
+	/** Frame-table entries allocated, growth included (each entry is 10 bytes). */
+	tableEntries: number;
+}
+
+/** Running totals behind {@link Mp3ParseWork} (module-wide, read before and after each call). */
+const tally: Mp3ParseWork = { headerProbes: 0, bytesScanned: 0, tagProbes: 0, tableEntries: 0 };
+
 const VERSION_FROM_BITS: ReadonlyArray<MpegVersion | 0> = [2.5, 0, 2, 1];
 const CHANNEL_MODES: readonly Mp3ChannelMode[] = ['stereo', 'joint stereo', 'dual channel', 'mono'];
 /** Layer III bitrates in kbit/s, ISO/IEC 11172-3 Table 3-B.2 / ISO/IEC 13818-3 Table 3-B.2 (index 0 = free format, 15 = forbidden). */
@@ -172,6 +197,7 @@ for (let versionBits = 0; versionBits < 4; versionBits++) {
  * The caller guarantees `pos + 4 <= data.length`.
  */
 function layer3FrameLength(data: Uint8Array, pos: number): number {
+	tally.headerProbes++;
 	if (data[pos] !== 0xff) return 0;
 	const b1 = data[pos + 1];
 	// 111V VLLP with LL = 01 (Layer III)
@@ -193,6 +219,7 @@ function strictKey(data: Uint8Array, pos: number): number {
 
 /** Size of an ID3v2 tag (header + body + footer) starting at `pos`, or 0 when there is none. */
 function id3v2TagSize(data: Uint8Array, pos: number): number {
+	tally.tagProbes++;
 	if (pos + 10 > data.length) return 0;
 	if (data[pos] !== 0x49 || data[pos + 1] !== 0x44 || data[pos + 2] !== 0x33) return 0; // 'ID3'
 	if (data[pos + 3] === 0xff || data[pos + 4] === 0xff) return 0;
@@ -229,6 +256,7 @@ function trailingTagSize(data: Uint8Array, start: number, end: number): { bytes:
 	let cut = end;
 	let id3v1 = false;
 	for (;;) {
+		tally.tagProbes++;
 		if (cut - 128 >= start && asciiAt(data, cut - 128, 'TAG')) {
 			cut -= 128;
 			id3v1 = true;
@@ -377,12 +405,26 @@ function describeNonMp3(data: Uint8Array, start: number, end: number): string {
  * Runs in one pass and allocates only the frame tables (10 bytes per frame).
  *
  * @param data the whole file (a Buffer or any Uint8Array).
+ * @param work optional counters the work of this call is added to (see {@link Mp3ParseWork}).
  * @returns see {@link Mp3Info}.
  * @throws Mp3FormatError when the data starts with the signature of another container (RIFF/WAV,
  *   Ogg, FLAC, MP4, AMR, FLV, ASF, Matroska: even one carrying MPEG audio is not an MP3 file) or
  *   holds no Layer III audio frame (empty data, text, MP1/MP2, only a Xing header).
  */
-export function inspectMp3(data: Uint8Array): Mp3Info {
+export function inspectMp3(data: Uint8Array, work?: Mp3ParseWork): Mp3Info {
+	if (!work) return inspect(data);
+	const before = { ...tally };
+	try {
+		return inspect(data);
+	} finally {
+		work.headerProbes += tally.headerProbes - before.headerProbes;
+		work.bytesScanned += tally.bytesScanned - before.bytesScanned;
+		work.tagProbes += tally.tagProbes - before.tagProbes;
+		work.tableEntries += tally.tableEntries - before.tableEntries;
+	}
+}
+
+function inspect(data: Uint8Array): Mp3Info {
 	const size = data.length;
 	// another container may carry MPEG audio (WAV format 0x55, MP4 …) but is not an MP3 file
 	for (const [offset, magic, name] of KNOWN_CONTAINERS) {
@@ -458,6 +500,7 @@ export function inspectMp3(data: Uint8Array): Mp3Info {
 				} else {
 					if (count === capacity) {
 						capacity = count === 0 ? Math.ceil(((end - pos) / length) * 1.02) + 16 : capacity * 2;
+						tally.tableEntries += capacity;
 						const grownOffsets = new Float64Array(capacity);
 						grownOffsets.set(offsets);
 						offsets = grownOffsets;
@@ -494,6 +537,7 @@ export function inspectMp3(data: Uint8Array): Mp3Info {
 		}
 		// jump to the next candidate sync byte (native search, no per-byte work in JS)
 		const next = data.indexOf(0xff, pos + 1);
+		tally.bytesScanned += (next === -1 ? size : next + 1) - (pos + 1);
 		pos = next === -1 || next > end ? end : next;
 	}
 	// bytes after the last frame that belong to no frame (when locked, fewer than 4 can be left;
