@@ -132,8 +132,9 @@ export const DEFAULT_MAX_BODY_MB = 16;
  * own webhook triggers compare secrets; docs/n8n.md#webhook-responses).
  */
 export function tokensMatch(given: string, expected: string): boolean {
-	const a = Buffer.from(given, 'utf8');
-	const b = Buffer.from(expected, 'utf8');
+	// UTF-16 code units, not UTF-8: two different lone surrogates both become U+FFFD in UTF-8
+	const a = Buffer.from(given, 'utf16le');
+	const b = Buffer.from(expected, 'utf16le');
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 

@@ -416,6 +416,10 @@ describe('refused callbacks (non-zero code, 4xx, nothing started)', () => {
 		expect(tokensMatch('abc', 'abc')).toBe(true);
 		expect(tokensMatch('abc', 'abd')).toBe(false);
 		expect(tokensMatch('abc', 'abcd')).toBe(false);
+		// found by the fuzzer: lone surrogates are all U+FFFD in UTF-8, so they must be compared as code units
+		expect(tokensMatch('\ud800', '\ud801')).toBe(false);
+		expect(tokensMatch('x\ud800', 'x\ufffd')).toBe(false);
+		expect(tokensMatch('令牌-token', '令牌-token')).toBe(true);
 	});
 
 	it('415 for a JSON or missing content type', async () => {
