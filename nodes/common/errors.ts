@@ -33,12 +33,16 @@ export function vendorApiError(
 	if (info.code !== undefined) errorObject.vendorCode = String(info.code);
 	if (info.message) errorObject.vendorMessage = redactSecrets(info.message, secrets);
 	if (info.requestId) errorObject.requestId = info.requestId;
-	return new NodeApiError(node, errorObject, {
+	const error = new NodeApiError(node, errorObject, {
 		message,
 		description,
 		httpCode: info.httpStatus !== undefined ? String(info.httpStatus) : undefined,
 		itemIndex,
 	});
+	// NodeApiError replaces a message that mentions a connection code (ECONNRESET …) with a generic
+	// text (docs/n8n.md#errors-from-httprequestwithauthentication); ours already says what happened.
+	error.message = message;
+	return error;
 }
 
 /**

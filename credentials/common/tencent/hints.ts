@@ -15,3 +15,16 @@ export const TENCENT_HINTS: Readonly<Record<string, string>> = {
 	InternalError: 'A temporary Tencent Cloud error. Try again later.',
 	'InternalError.DBError': 'A temporary Tencent Cloud error. Try again later.',
 };
+
+/**
+ * For `AuthFailure.SignatureExpire`: how far this machine's clock is from Tencent's, read from
+ * the answer's `Date` header (whole seconds), as a sentence; `undefined` without a usable header.
+ * The request was signed at `sentAt` (epoch milliseconds).
+ */
+export function clockHint(dateHeader: string | undefined, sentAt: number): string | undefined {
+	const serverTime = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+	if (!Number.isFinite(serverTime)) return undefined;
+	const offsetSeconds = Math.round((sentAt - serverTime) / 1000);
+	const direction = offsetSeconds > 0 ? 'ahead of' : 'behind';
+	return `The clock of the machine running n8n is about ${Math.abs(offsetSeconds)} seconds ${direction} Tencent Cloud's (its answer was dated ${new Date(serverTime).toISOString()}); Tencent accepts at most 5 minutes. Synchronise the clock (NTP) and run the node again.`;
+}

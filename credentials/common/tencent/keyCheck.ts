@@ -4,7 +4,7 @@ import { CredentialError, recordCredentialError, VendorApiError } from '../error
 import { parseJsonBody, toTransportError, TransportError } from '../http';
 import { redactSecrets } from '../redact';
 import { signTencentRequest, toTencentCredentials } from './authenticate';
-import { TENCENT_HINTS } from './hints';
+import { clockHint, TENCENT_HINTS } from './hints';
 import { TENCENT_CLOUD, TENCENT_SERVICES } from './services';
 
 /**
@@ -47,7 +47,8 @@ export async function checkTencentKey(
 		headers: { 'X-TC-Action': 'GetUserAppId', 'X-TC-Version': TENCENT_SERVICES.cam.version },
 		body: '{}',
 	});
-	let answer: { statusCode?: number; body?: unknown };
+	let answer: { statusCode?: number; body?: unknown; headers?: Record<string, unknown> };
+	const sentAt = Date.now();
 	try {
 		answer = (await this.helpers.httpRequest({
 			...request,
@@ -55,7 +56,7 @@ export async function checkTencentKey(
 			encoding: 'text',
 			ignoreHttpStatusErrors: true,
 			returnFullResponse: true,
-		})) as { statusCode?: number; body?: unknown };
+		})) as { statusCode?: number; body?: unknown; headers?: Record<string, unknown> };
 	} catch (error) {
 		const transport = toTransportError(error, [creds.secretKey, creds.sessionToken]);
 		const reason = transport?.message ?? redactSecrets(error instanceof Error ? error.message : String(error), [creds.secretKey, creds.sessionToken]);
@@ -84,7 +85,9 @@ export async function checkTencentKey(
 			message: String(error.Message ?? ''),
 			requestId,
 			requestIdLabel: 'RequestId',
-			hint: TENCENT_HINTS[String(error.Code)],
+			hint:
+				(String(error.Code) === 'AuthFailure.SignatureExpire' ? clockHint(dateHeader(answer.headers), sentAt) : undefined) ??
+				TENCENT_HINTS[String(error.Code)],
 		});
 		return fail(`Tencent Cloud rejected the key: ${String(error.Code)} – ${String(error.Message)} (RequestId: ${String(response.RequestId)})`, reason);
 	}
@@ -94,4 +97,10 @@ export async function checkTencentKey(
 		);
 	}
 	return { keyCheck: `verified ${new Date().toISOString()}` };
+}
+
+/** The `Date` header of an answer (any case), if present. */
+function dateHeader(headers: Record<string, unknown> | undefined): string | undefined {
+	const key = Object.keys(headers ?? {}).find((name) => name.toLowerCase() === 'date');
+	return key === undefined ? undefined : String(headers![key]);
 }

@@ -107,6 +107,7 @@ export async function submitLegacyAsrTask(
 					qs: query,
 					headers: { 'Content-Type': 'application/octet-stream' },
 					body,
+					timeout: 120_000,
 				}),
 			(error) => error instanceof TransportError && !error.mayHaveReachedServer,
 			{ maxAttempts: 3 },

@@ -42,6 +42,8 @@ export async function createRecTask(
 		action: 'CreateRecTask',
 		params,
 		itemIndex,
+		// up to 5 MB of audio as base64 in the body
+		timeoutMs: 120_000,
 		notResent: {
 			check: 'check whether the task was created (its callback, or Get Task with a task ID from an earlier run) before submitting again, or a second task may be billed.',
 		},

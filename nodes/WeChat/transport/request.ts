@@ -34,6 +34,13 @@ export interface WeChatRequest {
 	/** A body that can be resent unchanged after a token refresh (FormData or a Buffer, never a stream). */
 	body?: Buffer | FormData;
 	itemIndex: number;
+	/** Longest wait for one answer, in milliseconds (default 60,000). */
+	timeoutMs?: number;
+	/**
+	 * Epoch milliseconds after which an answer is useless (WeChat's 10-second result window): each
+	 * attempt waits at most until then (1 s at least) and nothing is retried after it.
+	 */
+	deadline?: number;
 }
 
 /**
@@ -63,6 +70,7 @@ export async function weChatApiRequest(session: CredentialSession, request: WeCh
 						url: `${weChatBaseUrl(session.data)}${request.path}`,
 						qs: request.qs,
 						body: request.body,
+						timeout: request.deadline !== undefined ? Math.max(1000, request.deadline - Date.now()) : (request.timeoutMs ?? 60_000),
 					});
 					const usedToken = tokenBefore || session.data.accessToken;
 					const body = parseJsonBody(response.body);
@@ -82,7 +90,9 @@ export async function weChatApiRequest(session: CredentialSession, request: WeCh
 					throw weChatApiError(errcode, String(body.errmsg ?? ''));
 				}
 			},
-			(error) => (error instanceof VendorApiError && error.code === -1) || isTransientTransportError(error),
+			(error) =>
+				(request.deadline === undefined || Date.now() < request.deadline) &&
+				((error instanceof VendorApiError && error.code === -1) || isTransientTransportError(error)),
 		);
 	} catch (error) {
 		throw toNodeError(session.ctx.getNode(), error, {

@@ -83,6 +83,8 @@ export async function pollVoiceResult(
 			path: '/cgi-bin/media/voice/queryrecoresultfortext',
 			qs: { voice_id: args.voiceId, lang: args.language },
 			itemIndex: args.itemIndex,
+			// an answer after the window closed is useless
+			deadline,
 		});
 		const piece = typeof body.result === 'string' ? body.result : '';
 		if (body.is_end === undefined) {

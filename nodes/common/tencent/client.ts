@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { CredentialError, VendorApiError } from '../../../credentials/common/errors';
 import { isTransientTransportError, parseJsonBody, TransportError, withRetry } from '../../../credentials/common/http';
 import { answerExcerpt } from '../../../credentials/common/redact';
-import { TENCENT_HINTS } from '../../../credentials/common/tencent/hints';
+import { clockHint, TENCENT_HINTS } from '../../../credentials/common/tencent/hints';
 import { TENCENT_CLOUD, TENCENT_SERVICES, type TencentService } from '../../../credentials/common/tencent/services';
 import { toNodeError } from '../errors';
 import { rateLimiter, type RateLimiter } from '../rateLimit';
@@ -38,6 +38,12 @@ export function tencentRateLimiter(session: CredentialSession, action: string): 
 	return rateLimiter(`${String(session.data.secretId ?? '').trim()}|${String(session.data.endpoint ?? '').trim()}|${action}`, limit);
 }
 
+/**
+ * Longest wait for one API 3.0 answer, in milliseconds. A request that gets none is a timeout
+ * (ECONNABORTED): retried when the call changes nothing, reported otherwise.
+ */
+export const TENCENT_TIMEOUT_MS = 30_000;
+
 /** Fields that hold uint64 values (kept as strings when read, written as bare JSON numbers). */
 export const TENCENT_UINT64_FIELDS = ['TaskId'];
 
@@ -60,6 +66,8 @@ export interface TencentCall {
 	rateLimitDelayMs?: number;
 	/** Attempts including the first (default 4). */
 	maxAttempts?: number;
+	/** Longest wait for one answer, in milliseconds (default {@link TENCENT_TIMEOUT_MS}). */
+	timeoutMs?: number;
 	/**
 	 * Wraps every HTTP attempt (the first and each retry), e.g. to space requests out for a rate
 	 * limit. Receives the attempt and must call it once and return its result.
@@ -108,6 +116,7 @@ export async function tencentApiRequest(session: CredentialSession, call: Tencen
 				if (limiter && (await limiter.acquire(session.ctx.getExecutionCancelSignal?.()))) {
 					throw new TransportError(`The execution was cancelled before ${call.action} was sent`, 'ERR_CANCELED', false);
 				}
+				const sentAt = Date.now();
 				const response = await wrap(
 					async () =>
 						await session.request({
@@ -115,6 +124,7 @@ export async function tencentApiRequest(session: CredentialSession, call: Tencen
 							url: `https://${service.host}/`,
 							headers: { 'X-TC-Action': call.action, 'X-TC-Version': service.version },
 							body,
+							timeout: call.timeoutMs ?? TENCENT_TIMEOUT_MS,
 						}),
 				);
 				const parsed = parseJsonBody(response.body, TENCENT_UINT64_FIELDS);
@@ -131,13 +141,14 @@ export async function tencentApiRequest(session: CredentialSession, call: Tencen
 				if (error) {
 					const code = String(error.Code);
 					if (code.startsWith('RequestLimitExceeded')) limiter?.slowDown();
+					const hint = call.hints?.[code] ?? TENCENT_HINTS[code] ?? (code.startsWith('RequestLimitExceeded') ? TENCENT_HINTS.RequestLimitExceeded : undefined);
 					throw new VendorApiError({
 						vendor: TENCENT_CLOUD,
 						code,
 						message: String(error.Message ?? ''),
 						requestId: typeof payload.RequestId === 'string' ? payload.RequestId : undefined,
 						requestIdLabel: 'RequestId',
-						hint: call.hints?.[code] ?? TENCENT_HINTS[code] ?? (code.startsWith('RequestLimitExceeded') ? TENCENT_HINTS.RequestLimitExceeded : undefined),
+						hint: code === 'AuthFailure.SignatureExpire' ? clockHint(response.headers.date, sentAt) ?? hint : hint,
 					});
 				}
 				limiter?.succeeded();
