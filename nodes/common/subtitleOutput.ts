@@ -23,7 +23,7 @@ export function subtitleOptions(): INodeProperties[] {
 				{ name: 'WebVTT', value: 'vtt', description: 'WebVTT file (.vtt, text/vtt), for HTML5 video' },
 			],
 			default: 'none',
-			description: 'Whether to also output a subtitle file as binary data, one cue per recognised sentence, with cue times exact to the millisecond.',
+			description: 'Whether to also output a subtitle file as binary data, one cue per recognised sentence, with cue times exact to the millisecond',
 		},
 		{
 			displayName: 'Max Characters per Cue',
