@@ -11,11 +11,13 @@ import type { CredentialSession } from '../../common/transport';
 const FLASH_VENDOR = 'Tencent Cloud ASR';
 
 /**
- * Concurrent flash requests per account: the current product page allows 20 by default (5 for
- * large-model engines), an earlier revision 3; exceeding it answers 4006
+ * Concurrent flash requests per account: the current product page allows 20 by default (it can
+ * be raised), an earlier revision 3; exceeding it answers 4006
  * (docs/tencent-flash-asr.md#request). There is no per-second rate: the limit is requests in
  * flight. Flash Recognize therefore runs {@link FLASH_DEFAULT_CONCURRENCY} items at once by
- * default (each holds up to 100 MB of audio in memory) and waits out 4006 answers.
+ * default: well within 20, leaving room for other clients of the account, and a bound on memory
+ * (each item holds up to 100 MB of audio); an account still on the lower limit gets 4006 answers,
+ * which are waited out.
  */
 export const FLASH_DEFAULT_CONCURRENCY = 5;
 

@@ -14,7 +14,7 @@ import { FLASH_ENGINE_TYPES, readSyncFields, syncAdditionalFields } from './sync
 
 /**
  * Items in flight at once by default: flash recognition limits CONCURRENT requests per account
- * (20 by default, 5 for large-model engines, 3 in an earlier revision of the documentation;
+ * (20 by default on the current product page, 3 in an earlier revision of it;
  * docs/tencent-flash-asr.md#request), not requests per second; see {@link FLASH_DEFAULT_CONCURRENCY}.
  * 4006 answers (limit reached) are waited out and retried.
  */

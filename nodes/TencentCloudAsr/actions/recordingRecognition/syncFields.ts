@@ -4,9 +4,10 @@ import { inputError } from '../../../common/errors';
 import { ENGINE_MODEL_TYPES } from './recTaskFields';
 
 /**
- * Engines of flash recognition (`engine_type`): the CreateRecTask engine list, which the flash
- * documentation's list is part of plus its large-model engines (docs/tencent-flash-asr.md#request,
- * docs/tencent-cloud-api.md#asr-createrectask).
+ * Engines of flash recognition (`engine_type`): the CreateRecTask engine list
+ * (docs/tencent-cloud-api.md#asr-createrectask); the flash page lists the same languages and
+ * dialects (docs/tencent-flash-asr.md#request). Tencent refuses an engine it does not offer for
+ * flash with 4001, which the node shows with Tencent's message.
  */
 export const FLASH_ENGINE_TYPES: INodePropertyOptions[] = ENGINE_MODEL_TYPES as INodePropertyOptions[];
 
