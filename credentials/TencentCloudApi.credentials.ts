@@ -13,8 +13,8 @@ import { checkTencentKey } from './common/tencent/keyCheck';
 import { TENCENT_SERVICES } from './common/tencent/services';
 
 /**
- * Tencent Cloud API key (SecretId + SecretKey) for API 3.0 (TC3-HMAC-SHA256) and the legacy
- * recording-file ASR API (HMAC-SHA1). Every request of this credential is signed in
+ * Tencent Cloud API key (SecretId + SecretKey) for API 3.0 (TC3-HMAC-SHA256), the legacy
+ * recording-file ASR API and flash recognition (both HMAC-SHA1). Every request of this credential is signed in
  * `authenticate` (see credentials/common/tencent/authenticate.ts).
  */
 export class TencentCloudApi implements ICredentialType {
@@ -60,7 +60,7 @@ export class TencentCloudApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: '1250000000',
-			description: "Your account's AppId (shown on the same API Keys page). Needed only by the legacy ASR API (aai.qcloud.com/asr/v1/{appid}).",
+			description: "Your account's AppId (shown on the same API Keys page). Needed only by Flash Recognize (asr.cloud.tencent.com/asr/flash/v1/{appid}) and the legacy ASR API (aai.qcloud.com/asr/v1/{appid}).",
 		},
 		{
 			displayName: 'Region',

@@ -6,8 +6,9 @@ import { router } from './actions/router';
 
 /**
  * Tencent Cloud ASR recording-file recognition: CreateRecTask / DescribeTaskStatus (API 3.0,
- * version 2019-06-14; docs/tencent-cloud-api.md) and the legacy signed callback API
- * (docs/tencent-legacy-asr.md).
+ * version 2019-06-14; docs/tencent-cloud-api.md), the legacy signed callback API
+ * (docs/tencent-legacy-asr.md), and synchronous recognition: flash (docs/tencent-flash-asr.md) and
+ * SentenceRecognition (docs/tencent-cloud-api.md#asr-sentencerecognition).
  */
 export class TencentCloudAsr implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { signLegacyAsr, signTc3, LEGACY_ASR_SIGNING_DOMAIN } from './signing';
+import { FLASH_ASR_PATH_PREFIX, FLASH_ASR_SIGNING_HOST, LEGACY_ASR_SIGNING_DOMAIN, signFlashAsr, signLegacyAsr, signTc3 } from './signing';
 
 /** Content-Type sent (and signed) with every API 3.0 request. */
 export const TC3_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -69,6 +69,14 @@ export function applyEndpoint(url: URL, endpoint: string | undefined): URL {
  * - Legacy ASR (`https://aai.qcloud.com/asr/v1/<appid>` with the parameters in `qs`): adds
  *   `secretid`, `timestamp`, `expired`, `nonce` unless given, signs with HMAC-SHA1 over the raw
  *   sorted parameters and domain aai.qcloud.com, and sends them URL-encoded (docs/tencent-legacy-asr.md#signature).
+ * - Flash recognition (`https://asr.cloud.tencent.com/asr/flash/v1/<appid>` with the parameters
+ *   in `qs`): adds `secretid` and `timestamp` unless given, and with a Session Token a `token`
+ *   parameter (signed, as the official Node.js speech SDK sends it) plus an `X-TC-Token` header
+ *   (as the Java SDK sends it; temporary keys are not documented for this API); signs with
+ *   HMAC-SHA1 over the raw sorted parameters and host asr.cloud.tencent.com, sets the bare
+ *   signature as `Authorization`, and sends the parameters URL-encoded. Empty values are signed
+ *   and sent as `name=` (like the documented example); `undefined`/`null` ones are left out
+ *   (docs/tencent-flash-asr.md#signature).
  *
  * When the credential has an `endpoint`, the request goes there instead of the vendor host.
  *
@@ -102,6 +110,32 @@ export function signTencentRequest(
 			.join('&');
 		const url = applyEndpoint(new URL(`${target.origin}${target.pathname}?${query}`), credentials.endpoint);
 		const signed: IHttpRequestOptions = { ...requestOptions, url: url.toString(), headers };
+		delete signed.qs;
+		delete signed.baseURL;
+		return signed;
+	}
+
+	if (target.hostname === FLASH_ASR_SIGNING_HOST && target.pathname.startsWith(FLASH_ASR_PATH_PREFIX)) {
+		const appId = target.pathname.slice(FLASH_ASR_PATH_PREFIX.length).replace(/\/$/, '');
+		const params: Record<string, string> = {};
+		for (const [key, value] of Object.entries(requestOptions.qs ?? {})) {
+			if (value !== undefined && value !== null) params[key] = String(value);
+		}
+		params.secretid ??= credentials.secretId;
+		params.timestamp ??= String(timestamp);
+		if (credentials.sessionToken) {
+			params.token ??= credentials.sessionToken;
+			setHeader(headers, 'X-TC-Token', credentials.sessionToken);
+		}
+		delete params.appid;
+		setHeader(headers, 'Authorization', signFlashAsr(credentials.secretKey, appId, params));
+		setHeader(headers, 'Content-Type', 'application/octet-stream');
+		const query = Object.keys(params)
+			.sort()
+			.map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(params[key])}`)
+			.join('&');
+		const url = applyEndpoint(new URL(`${target.origin}${target.pathname}?${query}`), credentials.endpoint);
+		const signed: IHttpRequestOptions = { ...requestOptions, method: 'POST', url: url.toString(), headers };
 		delete signed.qs;
 		delete signed.baseURL;
 		return signed;

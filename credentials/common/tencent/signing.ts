@@ -99,3 +99,33 @@ export function legacyAsrStringToSign(appId: string | number, params: Record<str
 export function signLegacyAsr(secretKey: string, appId: string | number, params: Record<string, string>): string {
 	return createHmac('sha1', secretKey).update(legacyAsrStringToSign(appId, params)).digest('base64');
 }
+
+/** The fixed host of the flash recognition signature (docs/tencent-flash-asr.md#signature). */
+export const FLASH_ASR_SIGNING_HOST = 'asr.cloud.tencent.com';
+
+/** The path prefix of flash recognition: requests go to `/asr/flash/v1/<appid>` (docs/tencent-flash-asr.md#request). */
+export const FLASH_ASR_PATH_PREFIX = '/asr/flash/v1/';
+
+/**
+ * The flash recognition string to sign: `POST` + `asr.cloud.tencent.com` + `/asr/flash/v1/` +
+ * appid + `?` + every query parameter except `appid`, sorted by name in byte order, joined as
+ * `name=value` with `&`, using RAW (not URL-encoded) values; empty values are signed as `name=`
+ * (docs/tencent-flash-asr.md#signature). The host is always asr.cloud.tencent.com, whatever host
+ * the request goes to (every official speech SDK hard-codes it).
+ */
+export function flashAsrStringToSign(appId: string | number, params: Record<string, string>): string {
+	const keys = Object.keys(params)
+		.filter((key) => key !== 'appid')
+		.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+	const joined = keys.map((key) => `${key}=${params[key]}`).join('&');
+	return `POST${FLASH_ASR_SIGNING_HOST}${FLASH_ASR_PATH_PREFIX}${appId}?${joined}`;
+}
+
+/**
+ * The flash recognition `Authorization` header value: base64(HMAC-SHA1(SecretKey,
+ * {@link flashAsrStringToSign})) (docs/tencent-flash-asr.md#signature; reproduces the official-SDK
+ * vectors in test/fixtures/tencent-flash-signing-vectors.json).
+ */
+export function signFlashAsr(secretKey: string, appId: string | number, params: Record<string, string>): string {
+	return createHmac('sha1', secretKey).update(flashAsrStringToSign(appId, params), 'utf8').digest('base64');
+}

@@ -4,7 +4,9 @@ import { route, type NodeOperations } from '../../common/router';
 import * as recordingRecognition from './recordingRecognition';
 
 /** The Tencent Cloud ASR node's resources and their operations. */
-export type TencentCloudAsrType = { recordingRecognition: 'createTask' | 'getTask' | 'transcribe' | 'createLegacyTask' };
+export type TencentCloudAsrType = {
+	recordingRecognition: 'createTask' | 'getTask' | 'transcribe' | 'createLegacyTask' | 'flashRecognize' | 'recognizeSentence';
+};
 
 const operations: NodeOperations<TencentCloudAsrType> = {
 	recordingRecognition: {
@@ -12,6 +14,8 @@ const operations: NodeOperations<TencentCloudAsrType> = {
 		getTask: recordingRecognition.getTask,
 		transcribe: recordingRecognition.transcribe,
 		createLegacyTask: recordingRecognition.createLegacyTask,
+		flashRecognize: recordingRecognition.flashRecognize,
+		recognizeSentence: recordingRecognition.recognizeSentence,
 	},
 };
 

@@ -168,7 +168,7 @@ export function checkAudio(node: INode, itemIndex: number, file: AudioFile, rule
 /** `60 seconds`, `30 minutes`, `5 hours`. */
 function durationText(seconds: number): string {
 	if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
-	if (seconds % 60 === 0) return `${seconds / 60} minutes`;
+	if (seconds % 60 === 0 && seconds >= 120) return `${seconds / 60} minutes`;
 	return `${seconds} seconds`;
 }
 

@@ -199,7 +199,8 @@ describe('Create Task and Get Task', () => {
 		await withApi(async (emulator) => {
 			const { output } = await run(
 				emulator.url,
-				{ operation: 'createTask', inputType: 'binary', binaryPropertyName: 'audio' },
+				// one item at a time: task ids are given in arrival order
+				{ operation: 'createTask', inputType: 'binary', binaryPropertyName: 'audio', options: { concurrency: 1 } },
 				{ items: [binaryItem(speech, 'speech.wav', 'audio/wav', 'audio'), binaryItem(speechMp3, 'speech.mp3', 'audio/mpeg', 'audio')] },
 			);
 			expect(output.map((item) => item.json.taskId)).toEqual(['9007199254740993', '9007199254740994']);

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../common/errors';
+import { credentialAppId } from './appId';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
 import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
 import { checkHttpUrl } from '../../../common/url';
@@ -98,18 +99,7 @@ const LEGACY_ENGINES = ['8k_0', '16k_0', '8k_6'];
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
 	const node = this.getNode();
 	const session = await run.credentials(TENCENT_CREDENTIAL);
-	const appId = String(session.data.appId ?? '').trim();
-	if (!appId) {
-		throw inputError(
-			node,
-			'The Tencent Cloud credential has no App ID',
-			'The legacy API needs your account\'s App ID (a number shown on the Tencent Cloud CAM → API Keys page). Add it to the credential, or use Create Task, which does not need it.',
-			itemIndex,
-		);
-	}
-	if (!/^\d+$/.test(appId)) {
-		throw inputError(node, `The App ID "${appId}" of the Tencent Cloud credential is not a number`, 'Copy the numeric App ID from the Tencent Cloud CAM → API Keys page.', itemIndex);
-	}
+	const appId = credentialAppId(this, session, itemIndex, 'The legacy API', 'use Create Task, which does not need it');
 	const callbackUrl = checkHttpUrl(node, this.getNodeParameter('callbackUrl', itemIndex), itemIndex, {
 		label: 'Callback URL',
 		maxLength: { bytes: LEGACY_MAX_URL_BYTES, owner: 'Tencent' },

@@ -1,10 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../common/errors';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { readSubtitleRequest, subtitleBinary, subtitleOptions } from '../../../common/subtitleOutput';
 import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
 import { describeTaskStatus } from '../../transport/recTask';
+import { taskSentences } from './recognitionOutput';
 
 /**
  * Items in flight at once by default: DescribeTaskStatus allows 50 requests per second per
@@ -28,7 +30,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [concurrencyOption(defaultConcurrency)],
+		options: [concurrencyOption(defaultConcurrency), ...subtitleOptions()],
 	},
 ];
 
@@ -65,10 +67,16 @@ export function normalizeTaskId(ctx: IExecuteFunctions, value: unknown, itemInde
 
 /**
  * Get Task (DescribeTaskStatus) for one item: the task's status and, once finished, its result.
- * See {@link describeTaskStatus} for the output.
+ * See {@link describeTaskStatus} for the output. With Subtitles and a finished task, the subtitle
+ * file `<taskId>.srt` / `.vtt` of its sentences ({@link taskSentences}) is added as binary data and
+ * `subtitles` to the JSON.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject | INodeExecutionData[]> {
 	const taskId = normalizeTaskId(this, this.getNodeParameter('taskId', itemIndex), itemIndex);
+	const subtitles = readSubtitleRequest(this, itemIndex, this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const session = await run.credentials(TENCENT_CREDENTIAL);
-	return await describeTaskStatus(session, taskId, itemIndex);
+	const task = await describeTaskStatus(session, taskId, itemIndex);
+	if (!subtitles || task.status !== 2) return task;
+	const file = await subtitleBinary(this, subtitles, taskSentences(task), task.taskId);
+	return [{ json: { ...task, subtitles: file.summary }, binary: file.binary }];
 }

@@ -1,14 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { pause } from '../../../../credentials/common/http';
 import { inputError, vendorApiError } from '../../../common/errors';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
 import { asItemError, errorItem, forEachConcurrently, withDetails } from '../../../common/runner';
+import { urlFileName } from '../../../common/audio/download';
+import { readSubtitleRequest, subtitleBinary, subtitleOptions, type SubtitleRequest } from '../../../common/subtitleOutput';
 import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
 import type { CredentialSession } from '../../../common/transport';
 import { createRecTask, describeTaskStatus, type RecTask } from '../../transport/recTask';
 import { tencentAudioSummary } from './audio';
+import { taskSentences } from './recognitionOutput';
 import { buildRecTaskRequest } from './recTaskFields';
 
 /** Default wait between two DescribeTaskStatus polls of one task, in seconds. */
@@ -50,6 +53,7 @@ const properties: INodeProperties[] = [
 				default: DEFAULT_POLL_INTERVAL_SECONDS,
 				description: 'Time between two status checks of a task (DescribeTaskStatus allows 50 per second per account)',
 			},
+			...subtitleOptions(),
 		],
 	},
 ];
@@ -80,6 +84,8 @@ interface PendingTask {
 	intervalMs: number;
 	maxWaitSeconds: number;
 	audio?: Record<string, string | number>;
+	/** Subtitles asked for, and the name the file is named after (the input's file name, else the task id). */
+	subtitles?: { request: SubtitleRequest; baseName: string };
 }
 
 const resumeHint = (taskId: string) =>
@@ -102,7 +108,8 @@ function otherTasksNote(tasks: PendingTask[], except: number): string {
  *
  * Per item, in input order and paired:
  * - success: the Get Task fields (`taskId`, `status`, `statusText`, `text`, `resultDetail`,
- *   `audioDuration`, `errorMessage`, `requestId`) plus `audio` for binary input;
+ *   `audioDuration`, `errorMessage`, `requestId`) plus `audio` for binary input; with Subtitles
+ *   the subtitle file as binary (named after the input file, else the task id) and `subtitles`;
  * - failure (Status 3): NodeApiError "Recognition task <id> failed: <ErrorMsg>";
  * - Max Wait passed (counted from the task's creation): NodeOperationError naming the task id;
  * - execution cancelled: stops within 200 ms with a NodeOperationError naming the task id.
@@ -133,6 +140,7 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 				const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 				const intervalSeconds = positiveSeconds(this, options.pollIntervalSeconds, 'Poll Interval', DEFAULT_POLL_INTERVAL_SECONDS, 0, itemIndex);
 				const maxWaitSeconds = positiveSeconds(this, options.maxWaitSeconds, 'Max Wait', DEFAULT_MAX_WAIT_SECONDS, 0.001, itemIndex);
+				const subtitles = readSubtitleRequest(this, itemIndex, options);
 				const { params, audio } = await buildRecTaskRequest(this, itemIndex, undefined);
 				session ??= await run.credentials(TENCENT_CREDENTIAL);
 				const created = await createRecTask(session, params, itemIndex);
@@ -145,6 +153,7 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 					intervalMs: intervalSeconds * 1000,
 					maxWaitSeconds,
 					audio: tencentAudioSummary(audio),
+					subtitles: subtitles && { request: subtitles, baseName: (audio.kind === 'file' ? audio.fileName : urlFileName(audio.url)) || created.taskId },
 				});
 			} catch (error) {
 				record(itemIndex, error);
@@ -161,10 +170,14 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 			}),
 			{ taskId: task.taskId },
 		);
-	const settle = (task: PendingTask, result: RecTask | undefined, error?: unknown) => {
+	const settle = (task: PendingTask, result: RecTask | undefined, error?: unknown, subtitles?: { binary: IBinaryKeyData; summary: IDataObject }) => {
 		pending.splice(pending.indexOf(task), 1);
 		if (error !== undefined) record(task.itemIndex, error);
-		else outputs[task.itemIndex] = { json: task.audio ? { ...result!, audio: task.audio } : result!, pairedItem: { item: task.itemIndex } };
+		else {
+			const json: IDataObject = task.audio ? { ...result!, audio: task.audio } : { ...result! };
+			if (subtitles) json.subtitles = subtitles.summary;
+			outputs[task.itemIndex] = { json, ...(subtitles ? { binary: subtitles.binary } : {}), pairedItem: { item: task.itemIndex } };
+		}
 	};
 
 	while (pending.length > 0 && !stop()) {
@@ -184,7 +197,15 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 					settle(task, undefined, withDetails(nodeError, { taskId: task.taskId }));
 					return;
 				}
-				if (last.status === 2) return settle(task, last);
+				if (last.status === 2) {
+					let subtitles: Awaited<ReturnType<typeof subtitleBinary>> | undefined;
+					try {
+						subtitles = task.subtitles && (await subtitleBinary(this, task.subtitles.request, taskSentences(last), task.subtitles.baseName));
+					} catch (error) {
+						return settle(task, undefined, withDetails(asItemError(this, error, task.itemIndex), { taskId: task.taskId }));
+					}
+					return settle(task, last, undefined, subtitles);
+				}
 				if (last.status === 3) {
 					return settle(
 						task,

@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { splitMp3 } from '../../../common/mp3';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
 import { asItemError, forEachConcurrently, withDetails } from '../../../common/runner';
+import { readSubtitleRequest, subtitleBinary, subtitleOptions } from '../../../common/subtitleOutput';
 import { WECHAT_CREDENTIAL } from '../../transport/request';
 import {
 	generateVoiceId,
@@ -56,6 +57,7 @@ const properties: INodeProperties[] = [
 				description: 'Milliseconds between result queries inside WeChat\'s 10-second window',
 			},
 			concurrencyOption(defaultConcurrency),
+			...subtitleOptions(),
 		],
 	},
 ];
@@ -89,14 +91,18 @@ export function clock(seconds: number): string {
  * Output: `{ text, voiceId, language, complete, durationSeconds, bytes, sampleRate, channels,
  * parts: [{ index, startSeconds, endSeconds, voiceId, text, complete }] }`.
  *
+ * With Subtitles: a subtitle file with one cue per part (its time range and text; split further
+ * by Max Characters per Cue) as binary data named after the input file, and `subtitles`.
+ *
  * @throws an item error naming the failed part and its time range; with continue-on-fail the
  *   error item keeps the parts that succeeded (`parts`, `text`).
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject | INodeExecutionData[]> {
 	const language = this.getNodeParameter('language', itemIndex) as WeChatLanguage;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const split = options.splitLongAudio !== false;
 	const pollIntervalMs = Number(options.pollIntervalMs ?? 1000);
+	const subtitles = readSubtitleRequest(this, itemIndex, options);
 
 	const audio = await readWeChatAudio(this, itemIndex, split);
 	const info = audio.mp3!;
@@ -168,7 +174,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: O
 		output.notice =
 			'WeChat returned no text within its 10-second window: the audio may hold no recognisable speech in the chosen language.';
 	}
-	return output;
+	if (!subtitles) return output;
+	const cues = parts.map((part) => ({ text: part.text, startMs: Math.round(part.startSeconds * 1000), endMs: Math.round(part.endSeconds * 1000) }));
+	const file = await subtitleBinary(this, subtitles, cues, audio.fileName || parts[0].voiceId);
+	return [{ json: { ...output, subtitles: file.summary }, binary: file.binary }];
 }
 
 function round(seconds: number): number {

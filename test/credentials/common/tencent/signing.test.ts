@@ -1,11 +1,13 @@
 /**
- * Tencent Cloud signing: TC3-HMAC-SHA256 (API 3.0) and the legacy recording-file ASR HMAC-SHA1
- * signature, against the vectors of docs/tencent-cloud-api.md#tc3-hmac-sha256-signing and docs/tencent-legacy-asr.md#signature, plus what the credential's
+ * Tencent Cloud signing: TC3-HMAC-SHA256 (API 3.0), the legacy recording-file ASR HMAC-SHA1
+ * signature and the flash recognition HMAC-SHA1 signature (docs/tencent-flash-asr.md#signature), against the vectors of docs/tencent-cloud-api.md#tc3-hmac-sha256-signing and docs/tencent-legacy-asr.md#signature, plus what the credential's
  * `authenticate` (signTencentRequest) does with hosts, ports, services, endpoints and bodies.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import { legacyAsrStringToSign, signLegacyAsr, signTc3 } from '../../../../credentials/common/tencent/signing';
+import { flashAsrStringToSign, legacyAsrStringToSign, signFlashAsr, signLegacyAsr, signTc3 } from '../../../../credentials/common/tencent/signing';
 import { applyEndpoint, signTencentRequest, TC3_CONTENT_TYPE } from '../../../../credentials/common/tencent/authenticate';
 import { serializeTencentParams } from '../../../../nodes/common/tencent/client';
 
@@ -302,5 +304,78 @@ describe('signTencentRequest (the credential authenticate step)', () => {
 		const url = new URL('https://asr.tencentcloudapi.com/a/b?c=1');
 		expect(applyEndpoint(url, '').toString()).toBe(url.toString());
 		expect(applyEndpoint(url, 'http://localhost:8080').toString()).toBe('http://localhost:8080/a/b?c=1');
+	});
+});
+
+describe('flash recognition signature (official-SDK vectors, test/fixtures/tencent-flash-signing-vectors.json)', () => {
+	interface FlashVector {
+		name: string;
+		appid: string;
+		secretKey: string;
+		params: Record<string, string>;
+		stringToSign: string;
+		authorization: string;
+	}
+	const { vectors } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'tencent-flash-signing-vectors.json'), 'utf8')) as {
+		vectors: FlashVector[];
+	};
+
+	const headerOf = (headers: unknown, name: string): string | undefined =>
+		Object.entries(headers as Record<string, string>).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+
+	it('has the three committed vectors, the first being the documented example', () => {
+		expect(vectors).toHaveLength(3);
+		expect(vectors[0].authorization).toBe('R53FKwXyJujLC+W2rqJijhmS1a4=');
+	});
+
+	it.each(vectors.map((vector) => [vector.name, vector] as const))('%s: string to sign and signature', (_name, vector) => {
+		expect(flashAsrStringToSign(vector.appid, vector.params)).toBe(vector.stringToSign);
+		expect(signFlashAsr(vector.secretKey, vector.appid, vector.params)).toBe(vector.authorization);
+	});
+
+	it.each(vectors.map((vector) => [vector.name, vector] as const))(
+		"%s: through the credential's authenticate step (signTencentRequest), also behind a Custom Endpoint",
+		(_name, vector) => {
+			const { secretid, ...query } = vector.params;
+			for (const endpoint of ['', 'http://127.0.0.1:9777/gateway/']) {
+				const signed = signTencentRequest(
+					{ secretId: secretid, secretKey: vector.secretKey, appId: vector.appid, sessionToken: '', region: '', endpoint },
+					{ method: 'POST', url: `https://asr.cloud.tencent.com/asr/flash/v1/${vector.appid}`, qs: query, body: Buffer.from('RIFF') },
+					// a clock far from the vector's timestamp: the given timestamp must be kept
+					Date.UTC(2030, 0, 1),
+				);
+				expect(headerOf(signed.headers, 'Authorization')).toBe(vector.authorization);
+				expect(headerOf(signed.headers, 'Content-Type')).toBe('application/octet-stream');
+				expect(signed.qs).toBeUndefined();
+				const url = new URL(signed.url);
+				expect(`${url.origin}${url.pathname}`).toBe(
+					endpoint ? `http://127.0.0.1:9777/gateway/asr/flash/v1/${vector.appid}` : `https://asr.cloud.tencent.com/asr/flash/v1/${vector.appid}`,
+				);
+				// every value decodes back to the signed raw value; nothing unescaped on the wire
+				expect(Object.fromEntries(url.searchParams.entries())).toEqual(vector.params);
+				expect(url.search).not.toMatch(/[ |,\u4e00-\u9fff]/);
+			}
+		},
+	);
+
+	it('adds secretid and timestamp from the credential and clock, and signs a session token as `token` (also sent as X-TC-Token)', () => {
+		const now = Date.UTC(2026, 0, 2, 3, 4, 5);
+		const signed = signTencentRequest(
+			{ secretId: 'AKIDflash', secretKey: 'flash-secret-key-0001', appId: '1250000001', sessionToken: 'sts-token-0001', region: '', endpoint: '' },
+			{ method: 'POST', url: 'https://asr.cloud.tencent.com/asr/flash/v1/1250000001', qs: { engine_type: '16k_zh', voice_format: 'mp3', hotword_id: undefined } },
+			now,
+		);
+		const params = Object.fromEntries(new URL(signed.url).searchParams.entries());
+		expect(params).toEqual({
+			engine_type: '16k_zh',
+			voice_format: 'mp3',
+			secretid: 'AKIDflash',
+			timestamp: String(Math.floor(now / 1000)),
+			token: 'sts-token-0001',
+		});
+		expect(headerOf(signed.headers, 'Authorization')).toBe(signFlashAsr('flash-secret-key-0001', '1250000001', params));
+		expect(headerOf(signed.headers, 'X-TC-Token')).toBe('sts-token-0001');
+		// the string to sign names asr.cloud.tencent.com, never the host the request is sent to
+		expect(flashAsrStringToSign('1250000001', params)).toMatch(/^POSTasr\.cloud\.tencent\.com\/asr\/flash\/v1\/1250000001\?engine_type=16k_zh&secretid=AKIDflash&timestamp=\d+&token=sts-token-0001&voice_format=mp3$/);
 	});
 });
