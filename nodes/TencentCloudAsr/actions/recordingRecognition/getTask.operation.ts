@@ -3,8 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../common/errors';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { readSimplify, simplifyProperty } from '../../../common/simplify';
 import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
 import { describeTaskStatus } from '../../transport/recTask';
+import { taskOutput } from './taskOutput';
 
 /**
  * Items in flight at once by default: DescribeTaskStatus allows 50 requests per second per
@@ -22,6 +24,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 9007199254740993',
 		description: 'TaskId returned by Create Task (a number of up to 20 digits; keep it as text). Tencent keeps tasks for 24 hours.',
 	},
+	simplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -64,11 +67,12 @@ export function normalizeTaskId(ctx: IExecuteFunctions, value: unknown, itemInde
 }
 
 /**
- * Get Task (DescribeTaskStatus) for one item: the task's status and, once finished, its result.
- * See {@link describeTaskStatus} for the output.
+ * Get Task (DescribeTaskStatus) for one item: the task's status and, once finished, its result,
+ * simplified or in full as the Simplify parameter says ({@link taskOutput}).
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject> {
 	const taskId = normalizeTaskId(this, this.getNodeParameter('taskId', itemIndex), itemIndex);
+	const simplify = readSimplify(this.getNodeParameter('simplify', itemIndex, true));
 	const session = await run.credentials(TENCENT_CREDENTIAL);
-	return await describeTaskStatus(session, taskId, itemIndex);
+	return taskOutput(await describeTaskStatus(session, taskId, itemIndex), simplify);
 }
