@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { pickFields, readSimplify, simplifyProperty } from '../common/simplify';
 import {
 	type CallbackRejection,
 	type CallbackTextEncoding,
@@ -24,6 +25,13 @@ export const CALLBACK_ACCEPTED_BODY = '{"code":0,"message":"success"}';
 
 /** Default largest callback body, in MB (n8n's own default payload limit is 16 MB). */
 export const DEFAULT_MAX_BODY_MB = 16;
+
+/**
+ * The simplified output of a callback, in this order: `success` is `code === 0`. Without
+ * Simplify every field of {@link normalizeCallback} is output (`appId`, `projectId`,
+ * `resultDetail`, `resultDetailRaw`, `raw`, `rawBody` as well).
+ */
+export const SIMPLIFIED_CALLBACK_FIELDS = ['taskId', 'code', 'message', 'success', 'text', 'audioTime', 'audioUrl', 'format'] as const;
 
 /**
  * True when `given` equals `expected`, compared in constant time after a length check (as n8n's
@@ -86,9 +94,10 @@ export class TencentCloudAsrTrigger implements INodeType {
 				type: 'string',
 				default: 'tencent-asr-callback',
 				required: true,
-				placeholder: 'tencent-asr-callback',
+				placeholder: 'e.g. tencent-asr-callback',
 				description: 'The last part of the webhook URL that Tencent posts results to',
 			},
+			simplifyProperty,
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -173,9 +182,9 @@ export class TencentCloudAsrTrigger implements INodeType {
 	 * → `requestId` (400, 4001) → `code` (400, 4002). A refused request gets
 	 * `{"code":<400x>,"message":<reason>}` and starts nothing, so Tencent retries
 	 * (docs/tencent-asr-callbacks.md#answer-and-retries). An accepted one gets exactly `{"code":0,"message":"success"}` (HTTP 200,
-	 * application/json) and starts the workflow with {@link normalizeCallback}'s fields; with
-	 * "Include Failed Recognitions" off, a failed recognition is acknowledged the same way and
-	 * dropped.
+	 * application/json) and starts the workflow with {@link normalizeCallback}'s fields (only
+	 * {@link SIMPLIFIED_CALLBACK_FIELDS} with Simplify on, the default); with "Include Failed
+	 * Recognitions" off, a failed recognition is acknowledged the same way and dropped.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
@@ -241,6 +250,9 @@ export class TencentCloudAsrTrigger implements INodeType {
 			);
 			return { noWebhookResponse: true };
 		}
-		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([callback.value])] };
+		const output = readSimplify(this.getNodeParameter('simplify', true))
+			? pickFields({ ...callback.value, success: callback.value.code === 0 }, SIMPLIFIED_CALLBACK_FIELDS)
+			: callback.value;
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([output])] };
 	}
 }

@@ -40,7 +40,8 @@ async function post(
 	const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 	const test = createWebhookContext({
 		node: trigger,
-		parameters: init.parameters,
+		// these tests check every field; Simplify has its own tests (simplify.test.ts)
+		parameters: { simplify: false, ...init.parameters },
 		headers: init.headers ?? FORM,
 		query: init.query,
 		rawBody: init.withoutRawBody ? undefined : raw,
@@ -355,7 +356,7 @@ async function startTriggerServer(parameters: IDataObject) {
 		}
 		const headers: Record<string, string> = {};
 		for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
-		const test = createWebhookContext({ node: trigger, parameters, headers, query, rawBody, response: res });
+		const test = createWebhookContext({ node: trigger, parameters: { simplify: false, ...parameters }, headers, query, rawBody, response: res });
 		const result = await trigger.webhook.call(test.ctx);
 		for (const item of result.workflowData?.[0] ?? []) started.push(item.json);
 		if (!res.writableEnded) {
