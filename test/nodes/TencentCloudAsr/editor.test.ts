@@ -177,6 +177,21 @@ describe('Hotword ID and Customization ID pickers', () => {
 		});
 	});
 
+	it('custom models page by Offset/Limit too, and search across pages', async () => {
+		const models = Array.from({ length: 150 }, (_, index) => ({ ModelName: index % 50 === 7 ? `客服 ${index}` : `模型 ${index}` }));
+		await withEmulator({ customizations: models }, async (emulator) => {
+			const pages = await searchAll(emulator, 'searchCustomizations');
+			expect(pages.map((page) => [page.results.length, page.paginationToken])).toEqual([
+				[100, '100'],
+				[50, undefined],
+			]);
+			expect(pages.flatMap((page) => page.results.map((item) => item.value))).toEqual(emulator.customizations.map((model) => model.ModelId));
+			const found = await searchAll(emulator, 'searchCustomizations', '客服');
+			expect(found.flatMap((page) => page.results.map((item) => item.name))).toEqual(['客服 7', '客服 57', '客服 107']);
+			expect(calls(emulator, 'GetCustomizationList').map((params) => params.Offset)).toEqual([0, 100, 0, 100]);
+		});
+	});
+
 	it.each<[SearchMethod, string]>([
 		['searchHotwordLists', 'GetAsrVocabList'],
 		['searchCustomizations', 'GetCustomizationList'],
