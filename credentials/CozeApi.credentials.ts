@@ -26,7 +26,7 @@ export class CozeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			placeholder: 'pat_…',
+			placeholder: 'e.g. pat_xxxxxxxxxxxxxxxx',
 			description: 'A personal access token (starts with pat_) from coze.cn → API → Personal Access Tokens, with the createTranscription permission',
 		},
 		{
@@ -46,7 +46,7 @@ export class CozeApi implements ICredentialType {
 			name: 'customBaseUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'https://coze-gateway.example.com',
+			placeholder: 'e.g. https://coze-gateway.example.com',
 			displayOptions: { show: { baseUrl: ['custom'] } },
 			description: 'Base URL of a gateway or proxy that serves the Coze API paths',
 		},

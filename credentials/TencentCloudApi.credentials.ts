@@ -34,7 +34,7 @@ export class TencentCloudApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			placeholder: 'AKIDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+			placeholder: 'e.g. AKIDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
 			description: 'On the Tencent Cloud website: Access Management (CAM) → API Keys',
 		},
 		{
@@ -59,7 +59,7 @@ export class TencentCloudApi implements ICredentialType {
 			name: 'appId',
 			type: 'string',
 			default: '',
-			placeholder: '1250000000',
+			placeholder: 'e.g. 1250000000',
 			description: "Your account's AppId (shown on the same API Keys page). Needed only by Flash Recognize (asr.cloud.tencent.com/asr/flash/v1/{appid}) and the legacy ASR API (aai.qcloud.com/asr/v1/{appid}).",
 		},
 		{
@@ -67,7 +67,7 @@ export class TencentCloudApi implements ICredentialType {
 			name: 'region',
 			type: 'string',
 			default: '',
-			placeholder: 'ap-guangzhou',
+			placeholder: 'e.g. ap-guangzhou',
 			description: 'Optional X-TC-Region. The ASR and Contact Center APIs used here do not need one.',
 		},
 		{
@@ -75,7 +75,7 @@ export class TencentCloudApi implements ICredentialType {
 			name: 'endpoint',
 			type: 'string',
 			default: '',
-			placeholder: 'http://127.0.0.1:9000',
+			placeholder: 'e.g. http://127.0.0.1:9000',
 			description: 'Leave empty to call Tencent Cloud. When set, every request of this credential goes to this base URL instead (a private gateway or a local emulator); signatures still name the real service.',
 		},
 		{

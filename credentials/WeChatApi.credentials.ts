@@ -31,8 +31,8 @@ export class WeChatApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			placeholder: 'wx0123456789abcdef',
-			description: 'mp.weixin.qq.com → Settings and Development → Basic Configuration → AppID (Mini Programs: Development Management → Development Settings)',
+			placeholder: 'e.g. wx0123456789abcdef',
+			description: 'On mp.weixin.qq.com: Settings and Development → Basic Configuration → AppID (Mini Programs: Development Management → Development Settings)',
 		},
 		{
 			displayName: 'App Secret',

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as recordingRecognition from './actions/recordingRecognition';
 import { router } from './actions/router';
+import { listSearch } from './methods';
 
 /**
  * Tencent Cloud ASR recording-file recognition: CreateRecTask / DescribeTaskStatus (API 3.0,
@@ -36,6 +37,9 @@ export class TencentCloudAsr implements INodeType {
 			...recordingRecognition.description,
 		],
 	};
+
+	/** Editor methods: the lists of the Hotword ID and Customization ID pickers (`listSearch`). */
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { pickFields, readSimplify, simplifyProperty } from '../common/simplify';
 import {
 	type CallbackRejection,
 	type CallbackTextEncoding,
@@ -128,6 +129,13 @@ function replyThroughN8n(response: SendingResponse, mode: ReplyMode, write: (ans
 export const DEFAULT_MAX_BODY_MB = 16;
 
 /**
+ * The simplified output of a callback, in this order: `success` is `code === 0`. Without
+ * Simplify every field of {@link normalizeCallback} is output (`appId`, `projectId`,
+ * `resultDetail`, `resultDetailRaw`, `raw`, `rawBody` as well).
+ */
+export const SIMPLIFIED_CALLBACK_FIELDS = ['taskId', 'code', 'message', 'success', 'text', 'audioTime', 'audioUrl', 'format'] as const;
+
+/**
  * True when `given` equals `expected`, compared in constant time after a length check (as n8n's
  * own webhook triggers compare secrets; docs/n8n.md#webhook-responses).
  */
@@ -191,7 +199,7 @@ export class TencentCloudAsrTrigger implements INodeType {
 				type: 'string',
 				default: 'tencent-asr-callback',
 				required: true,
-				placeholder: 'tencent-asr-callback',
+				placeholder: 'e.g. tencent-asr-callback',
 				description: 'The last part of the webhook URL that Tencent posts results to',
 			},
 			{
@@ -216,6 +224,7 @@ export class TencentCloudAsrTrigger implements INodeType {
 				description:
 					'When n8n tells Tencent that the result arrived. Tencent sends a result again (once) only when the answer is not success.',
 			},
+			simplifyProperty,
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -306,8 +315,10 @@ export class TencentCloudAsrTrigger implements INodeType {
 	 * the Workflow Has Finished"); {@link answerForN8nReply} turns n8n's answer into exactly
 	 * `{"code":0,"message":"success"}` (HTTP 200, application/json) on success and a non-zero
 	 * code otherwise, so a callback n8n did not store, or a run that failed or was lost, is sent
-	 * again by Tencent (docs/n8n.md#webhook-responses, docs/n8n.md#queue-mode). With "Include
-	 * Failed Recognitions" off, a failed recognition is answered success here and dropped.
+	 * again by Tencent (docs/n8n.md#webhook-responses, docs/n8n.md#queue-mode). The workflow
+	 * receives {@link normalizeCallback}'s fields (only {@link SIMPLIFIED_CALLBACK_FIELDS} with
+	 * Simplify on, the default). With "Include Failed Recognitions" off, a failed recognition is
+	 * answered success here and dropped.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
@@ -383,6 +394,9 @@ export class TencentCloudAsrTrigger implements INodeType {
 		});
 		// n8n sends this (through replyThroughN8n) once it has stored the execution ("When Received");
 		// with "When the Workflow Has Finished" n8n answers after the run instead.
-		return { webhookResponse: { code: 0, message: 'success' }, workflowData: [this.helpers.returnJsonArray([callback.value])] };
+		const output = readSimplify(this.getNodeParameter('simplify', true))
+			? pickFields({ ...callback.value, success: callback.value.code === 0 }, SIMPLIFIED_CALLBACK_FIELDS)
+			: callback.value;
+		return { webhookResponse: { code: 0, message: 'success' }, workflowData: [this.helpers.returnJsonArray([output])] };
 	}
 }

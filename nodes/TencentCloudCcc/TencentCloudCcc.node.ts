@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as ivrAudio from './actions/ivrAudio';
 import { router } from './actions/router';
+import { listSearch } from './methods';
 
 /**
  * Tencent Cloud Contact Center (CCC, API 3.0 version 2020-02-10): upload IVR audio files by URL
@@ -35,6 +36,9 @@ export class TencentCloudCcc implements INodeType {
 			...ivrAudio.description,
 		],
 	};
+
+	/** Editor methods: the SdkAppId picker's list (`listSearch.searchSdkAppIds`). */
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

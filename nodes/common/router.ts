@@ -1,15 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { ExecutionHints } from './hints';
 import { CredentialSession, type CredentialSpec } from './transport';
 import { runItems, type ItemResult } from './runner';
 
 /**
  * What every operation of an execution shares: the credential, read once per execution
- * (see {@link CredentialSession}), and the items' concurrency.
+ * (see {@link CredentialSession}), the items' concurrency, and the execution hints collected
+ * for the output pane (added by {@link route} when the operation ends).
  */
 export class OperationContext {
 	private readonly sessions = new Map<string, Promise<CredentialSession>>();
+
+	/** Hints about the output (see {@link ExecutionHints}); `route` hands them to n8n at the end. */
+	readonly hints = new ExecutionHints();
 
 	constructor(
 		readonly ctx: IExecuteFunctions,
@@ -64,7 +69,8 @@ export const MAX_CONCURRENCY = 50;
 /**
  * The router every node's `execute` calls: reads Resource and Operation (item 0, as n8n's own
  * nodes do), finds the operation in `operations`, and runs it: item operations through
- * {@link runItems} with the operation's Concurrency, batch operations once for all items.
+ * {@link runItems} with the operation's Concurrency, batch operations once for all items; then
+ * adds the execution hints the operation collected (`run.hints`).
  *
  * @throws NodeOperationError for an unknown resource/operation pair; the operation's errors.
  */
@@ -82,8 +88,12 @@ export async function route<T extends Record<string, string>>(
 	const requested = Number(options[CONCURRENCY_OPTION] ?? operation.defaultConcurrency);
 	const concurrency = Number.isFinite(requested) ? Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(requested))) : operation.defaultConcurrency;
 	const run = new OperationContext(ctx, concurrency);
-	if ('executeBatch' in operation) return await operation.executeBatch.call(ctx, run);
-	return await runItems(ctx, async (itemIndex) => await operation.execute.call(ctx, itemIndex, run), { concurrency });
+	try {
+		if ('executeBatch' in operation) return await operation.executeBatch.call(ctx, run);
+		return await runItems(ctx, async (itemIndex) => await operation.execute.call(ctx, itemIndex, run), { concurrency });
+	} finally {
+		run.hints.flush(ctx);
+	}
 }
 
 /**

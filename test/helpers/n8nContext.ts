@@ -16,7 +16,12 @@
  *   encoding including `stream`, returnFullResponse, ignoreHttpStatusErrors, abortSignal); network failures carry
  *   the Node error `code` (ECONNRESET, ECONNREFUSED) like axios errors in n8n.
  * - binary helpers read base64 item data; `getNodeParameter` applies the node description's
- *   defaults; `continueOnFail`, `getExecutionCancelSignal` and a capturing logger.
+ *   defaults and, with `{ extractValue: true }`, unwraps resource-locator values
+ *   (`{ __rl, mode, value }` → value; plain values pass, as in n8n-core's extractValue);
+ *   `continueOnFail`, `getExecutionCancelSignal`, a capturing logger, and `addExecutionHints`
+ *   capturing the hints (leave it out with `withoutExecutionHints`, as in contexts that lack it).
+ * - {@link createLoadOptionsContext}: the subset of the same context that list searches get
+ *   (n8n's ILoadOptionsFunctions: credentials and request helpers, no items, no cancel signal).
  *
  * The real thing is exercised in `npm run e2e`, inside a real n8n process.
  */
@@ -31,8 +36,10 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	ILoadOptionsFunctions,
 	INodeProperties,
 	INodeType,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 
 /** A recorded outgoing request (after authentication). Query/header values are as sent. */
@@ -55,6 +62,8 @@ export interface ExecuteContextOptions {
 	credentialTypes?: Record<string, ICredentialType>;
 	continueOnFail?: boolean;
 	cancelSignal?: AbortSignal;
+	/** Leave `addExecutionHints` out of the context (n8n versions and contexts without it). */
+	withoutExecutionHints?: boolean;
 }
 
 /** The context plus what the test can inspect afterwards. */
@@ -64,6 +73,8 @@ export interface TestContext {
 	sent: SentRequest[];
 	logs: string[];
 	preAuthenticationCalls: Record<string, number>;
+	/** Every hint the node added with `addExecutionHints`, in order. */
+	hints: NodeExecutionHint[];
 }
 
 type HttpError = Error & { code?: string; response?: { status: number; data: unknown; headers: Record<string, string> } };
@@ -198,6 +209,7 @@ export function createExecuteContext(options: ExecuteContextOptions): TestContex
 	const credentialTypes = options.credentialTypes ?? {};
 	const sent: SentRequest[] = [];
 	const logs: string[] = [];
+	const hints: NodeExecutionHint[] = [];
 	const preAuthenticationCalls: Record<string, number> = {};
 	const description = options.node.description;
 	const defaults = defaultsOf(description.properties);
@@ -247,11 +259,14 @@ export function createExecuteContext(options: ExecuteContextOptions): TestContex
 	const ctx = {
 		getInputData: () => items,
 		getNode: () => node,
-		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown, parameterOptions?: { extractValue?: boolean }) => {
 			const value = getPath(parametersFor(itemIndex), name);
 			if (value === undefined) {
 				if (fallback !== undefined) return fallback;
 				throw new Error(`Could not get parameter "${name}"`);
+			}
+			if (parameterOptions?.extractValue && value !== null && typeof value === 'object' && '__rl' in value) {
+				return (value as unknown as { value: unknown }).value;
 			}
 			return value;
 		},
@@ -259,6 +274,7 @@ export function createExecuteContext(options: ExecuteContextOptions): TestContex
 			if (!credentials[type]) throw new Error(`Node does not have credentials of type "${type}"`);
 			return { ...credentials[type] };
 		},
+		...(options.withoutExecutionHints ? {} : { addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added) }),
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => options.cancelSignal,
 		getMode: () => 'manual',
@@ -316,7 +332,28 @@ export function createExecuteContext(options: ExecuteContextOptions): TestContex
 				data.map((entry) => ({ ...entry, pairedItem: meta.itemData })),
 		},
 	};
-	return { ctx: ctx as unknown as IExecuteFunctions, credentials, sent, logs, preAuthenticationCalls };
+	return { ctx: ctx as unknown as IExecuteFunctions, credentials, sent, logs, preAuthenticationCalls, hints };
+}
+
+/**
+ * A load-options context (what n8n gives `methods.listSearch` functions) over the same stand-in:
+ * `getNode`, `getCredentials`, `getNodeParameter` / `getCurrentNodeParameter`, the request helpers
+ * and a logger; no input items and no cancel signal.
+ */
+export function createLoadOptionsContext(options: Omit<ExecuteContextOptions, 'items' | 'continueOnFail' | 'cancelSignal'>): TestContext & {
+	loadCtx: ILoadOptionsFunctions;
+} {
+	const test = createExecuteContext(options);
+	const ctx = test.ctx;
+	const loadCtx = {
+		getNode: ctx.getNode,
+		getCredentials: ctx.getCredentials,
+		getNodeParameter: (name: string, fallback?: unknown) => ctx.getNodeParameter(name, 0, fallback),
+		getCurrentNodeParameter: (name: string) => ctx.getNodeParameter(name, 0, undefined),
+		logger: ctx.logger,
+		helpers: { httpRequest: ctx.helpers.httpRequest, httpRequestWithAuthentication: ctx.helpers.httpRequestWithAuthentication },
+	};
+	return { ...test, loadCtx: loadCtx as unknown as ILoadOptionsFunctions };
 }
 
 /** Makes an input item carrying `data` in binary property `propertyName` (default `data`). */

@@ -50,3 +50,17 @@ export async function uploadIvrAudio(session: CredentialSession, sdkAppId: numbe
 export async function describeIvrAudioList(session: CredentialSession, query: IDataObject, itemIndex: number): Promise<IDataObject> {
 	return await tencentApiRequest(session, { service: 'ccc', action: 'DescribeIvrAudioList', params: query, itemIndex, hints: CCC_HINTS });
 }
+
+/**
+ * Sends one DescribeCCCBuyInfoList request (docs/tencent-cloud-api.md#contact-center-describecccbuyinfolist;
+ * request and answer shapes: `DescribeCCCBuyInfoListRequest/Response` and `SdkAppIdBuyInfo` in
+ * https://github.com/TencentCloud/tencentcloud-sdk-nodejs/blob/master/src/services/ccc/v20200210/ccc_models.ts):
+ * the account's Contact Center applications. The action has no paging, and its `TotalCount` does
+ * not match the list in Tencent's own examples, so callers use `SdkAppIdBuyList` as it is.
+ *
+ * @returns Tencent's `Response` (`SdkAppIdBuyList`, `PackageBuyList`, `TotalCount`, `RequestId`).
+ * @throws NodeApiError with Tencent's Code, Message and RequestId.
+ */
+export async function describeCccBuyInfoList(session: CredentialSession): Promise<IDataObject> {
+	return await tencentApiRequest(session, { service: 'ccc', action: 'DescribeCCCBuyInfoList', params: {}, hints: CCC_HINTS });
+}

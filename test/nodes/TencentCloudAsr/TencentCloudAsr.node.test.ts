@@ -170,10 +170,10 @@ describe('Create Task and Get Task', () => {
 				Url: `${files.url}/speech.wav`,
 			});
 
-			const first = await run(emulator.url, { operation: 'getTask', taskId });
+			const first = await run(emulator.url, { operation: 'getTask', taskId, simplify: false });
 			expect(first.output[0].json).toMatchObject({ taskId: '9007199254740993', status: 0, statusText: 'waiting', text: '', resultDetail: null });
 			await run(emulator.url, { operation: 'getTask', taskId });
-			const done = await run(emulator.url, { operation: 'getTask', taskId });
+			const done = await run(emulator.url, { operation: 'getTask', taskId, simplify: false });
 			const json = done.output[0].json;
 			expect(json.taskId).toBe('9007199254740993');
 			expect(json.status).toBe(2);
@@ -327,6 +327,7 @@ describe('Transcribe', () => {
 				inputType: 'url',
 				audioUrl: `${files.url}/speech.wav`,
 				resTextFormat: 3,
+				simplify: false,
 				options: { pollIntervalSeconds: 0.02 },
 			});
 			const json = output[0].json;

@@ -105,7 +105,7 @@ describe('subtitles of recognition tasks', () => {
 	it('Get Task: WebVTT from the Result lines of Result Format 0, named after the task id; nothing before the task is done', async () => {
 		const created = await run({ operation: 'createTask', inputType: 'url', audioUrl: `${files.url}/meeting.wav`, resTextFormat: 0 });
 		const taskId = String(created[0].json.taskId);
-		const parameters = { operation: 'getTask', taskId, options: { subtitles: 'vtt' } };
+		const parameters = { operation: 'getTask', taskId, simplify: false, options: { subtitles: 'vtt' } };
 		const waiting = await run(parameters);
 		expect(waiting[0].json.status).toBe(0);
 		expect(waiting[0].binary).toBeUndefined();

@@ -59,7 +59,8 @@ async function post(
 	const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 	const test = createWebhookContext({
 		node: trigger,
-		parameters: init.parameters,
+		// these tests check every field; Simplify has its own tests (simplify.test.ts)
+		parameters: { simplify: false, ...init.parameters },
 		headers: init.headers ?? FORM,
 		query: init.query,
 		rawBody: init.withoutRawBody ? undefined : raw,
@@ -507,7 +508,7 @@ async function startTriggerServer(parameters: IDataObject, outcomes: N8nOutcome[
 		}
 		const headers: Record<string, string> = {};
 		for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
-		const test = createWebhookContext({ node: trigger, parameters, headers, query, rawBody, response: res });
+		const test = createWebhookContext({ node: trigger, parameters: { simplify: false, ...parameters }, headers, query, rawBody, response: res });
 		const result = await trigger.webhook.call(test.ctx);
 		if (result.workflowData !== undefined) {
 			if (res.writableEnded) throw new Error('the trigger answered before n8n stored the execution');

@@ -55,7 +55,8 @@ describe('WeChat node', () => {
 	) {
 		const test = createExecuteContext({
 			node: new WeChat(),
-			parameters: { resource: 'voice', operation: 'transcribe', options: { pollIntervalMs: 200 }, ...parameters },
+			// these tests check every field; Simplify has its own tests (simplify.test.ts)
+			parameters: { resource: 'voice', operation: 'transcribe', simplify: false, options: { pollIntervalMs: 200 }, ...parameters },
 			items,
 			credentials: { weChatApi: options.credentials ?? credentials() },
 			credentialTypes: { weChatApi: new WeChatApi() },

@@ -15,7 +15,7 @@ export const defaultConcurrency = 5;
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'This is the older recording-file API of the source document (aai.qcloud.com). It needs the App ID in the credential, returns results only by callback, and takes recordings of up to one hour.',
+			'This is Tencent\'s older recording-file API (aai.qcloud.com). It needs the App ID in the credential, returns results only by callback, and takes recordings of up to one hour.',
 		name: 'legacyNotice',
 		type: 'notice',
 		default: '',

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { audioSummary } from '../../../common/audio/gate';
 import { inputError } from '../../../common/errors';
+import { readSimplify, simplifyProperty } from '../../../common/simplify';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
 import { readSubtitleRequest, subtitleBinary, subtitleOptions } from '../../../common/subtitleOutput';
 import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
@@ -29,14 +30,7 @@ const properties: INodeProperties[] = [
 		default: '16k_zh',
 		description: 'Recognition engine (engine_type). Use an 8k engine for telephone recordings and a 16k engine for everything else.',
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		default: true,
-		description:
-			"Whether to return a simplified version of the response instead of the raw data: text, audio duration and sentences in seconds, words when asked for, request ID. Off: Tencent's answer as it came (times in milliseconds).",
-	},
+	simplifyProperty,
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -78,7 +72,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: O
 	const node = this.getNode();
 	const engine = String(this.getNodeParameter('engineType', itemIndex) ?? '').trim();
 	if (!engine) throw inputError(node, 'Engine Type is empty', 'Choose a recognition engine, e.g. 16k_zh.', itemIndex);
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) !== false;
+	const simplify = readSimplify(this.getNodeParameter('simplify', itemIndex, true));
 	const fields = readSyncFields(this, itemIndex, 'flash');
 	const subtitles = readSubtitleRequest(this, itemIndex, this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const session = await run.credentials(TENCENT_CREDENTIAL);

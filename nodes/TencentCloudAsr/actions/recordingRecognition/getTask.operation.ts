@@ -3,10 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../common/errors';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { readSimplify, simplifyProperty } from '../../../common/simplify';
 import { readSubtitleRequest, subtitleBinary, subtitleOptions } from '../../../common/subtitleOutput';
 import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
 import { describeTaskStatus } from '../../transport/recTask';
 import { taskSentences } from './recognitionOutput';
+import { taskOutput } from './taskOutput';
 
 /**
  * Items in flight at once by default: DescribeTaskStatus allows 50 requests per second per
@@ -24,6 +26,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 9007199254740993',
 		description: 'TaskId returned by Create Task (a number of up to 20 digits; keep it as text). Tencent keeps tasks for 24 hours.',
 	},
+	simplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -66,17 +69,19 @@ export function normalizeTaskId(ctx: IExecuteFunctions, value: unknown, itemInde
 }
 
 /**
- * Get Task (DescribeTaskStatus) for one item: the task's status and, once finished, its result.
- * See {@link describeTaskStatus} for the output. With Subtitles and a finished task, the subtitle
- * file `<taskId>.srt` / `.vtt` of its sentences ({@link taskSentences}) is added as binary data and
- * `subtitles` to the JSON.
+ * Get Task (DescribeTaskStatus) for one item: the task's status and, once finished, its result,
+ * simplified or in full as the Simplify parameter says ({@link taskOutput}). With Subtitles and a
+ * finished task, the subtitle file `<taskId>.srt` / `.vtt` of its sentences ({@link taskSentences})
+ * is added as binary data and `subtitles` to the JSON.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, run: OperationContext): Promise<IDataObject | INodeExecutionData[]> {
 	const taskId = normalizeTaskId(this, this.getNodeParameter('taskId', itemIndex), itemIndex);
+	const simplify = readSimplify(this.getNodeParameter('simplify', itemIndex, true));
 	const subtitles = readSubtitleRequest(this, itemIndex, this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const session = await run.credentials(TENCENT_CREDENTIAL);
 	const task = await describeTaskStatus(session, taskId, itemIndex);
-	if (!subtitles || task.status !== 2) return task;
+	const json = taskOutput(task, simplify);
+	if (!subtitles || task.status !== 2) return json;
 	const file = await subtitleBinary(this, subtitles, taskSentences(task), task.taskId);
-	return [{ json: { ...task, subtitles: file.summary }, binary: file.binary }];
+	return [{ json: { ...json, subtitles: file.summary }, binary: file.binary }];
 }

@@ -1,7 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../common/errors';
+import { resourceLocatorProperty, resourceLocatorValue } from '../../../common/resourceLocator';
 import { readTencentAudio, REC_TASK_AUDIO, type TencentAudio } from './audio';
+
+/**
+ * What a hotword list or model ID may look like in the By ID mode: Tencent documents no format
+ * (the SDK models type them as strings); the official examples are 32 hex digits
+ * (https://github.com/TencentCloud/tencentcloud-cli/blob/master/tccli/examples/asr/v20190614/GetAsrVocabList.md),
+ * so letters, digits, `-` and `_` are accepted and Tencent judges the rest.
+ */
+export const TENCENT_RESOURCE_ID_REGEX = '\\s*[0-9A-Za-z_-]+\\s*';
+
+/** The same check for values read at run time (expressions included). */
+const RESOURCE_ID = /^[0-9A-Za-z_-]+$/;
 
 /**
  * CreateRecTask engine models (EngineModelType), from the official SDK models of ASR 2019-06-14
@@ -92,13 +104,16 @@ export const recTaskProperties: INodeProperties[] = [
 				default: 1,
 				description: 'How numbers are written (ConvertNumMode; Mandarin engines)',
 			},
-			{
+			resourceLocatorProperty({
 				displayName: 'Customization ID',
 				name: 'customizationId',
-				type: 'string',
-				default: '',
-				description: 'ID of a self-learning custom model (CustomizationId)',
-			},
+				description: 'Self-learning custom model to recognise with (CustomizationId); only online models whose type (8k or 16k) matches the engine take effect',
+				searchListMethod: 'searchCustomizations',
+				listPlaceholder: 'Select a custom model...',
+				idPlaceholder: 'e.g. a07acb16e60311ea9a76b49691037310',
+				idRegex: TENCENT_RESOURCE_ID_REGEX,
+				idErrorMessage: 'A model ID is letters and digits, e.g. a07acb16e60311ea9a76b49691037310',
+			}),
 			{
 				displayName: 'Emotional Energy',
 				name: 'emotionalEnergy',
@@ -128,7 +143,7 @@ export const recTaskProperties: INodeProperties[] = [
 					{ name: 'Remove Strictly (2)', value: 2 },
 				],
 				default: 0,
-				description: 'Whether to drop filler words such as 嗯 and 啊 (FilterModal; Mandarin engines)',
+				description: 'Which filler words such as 嗯 and 啊 to drop (FilterModal; Mandarin engines)',
 			},
 			{
 				displayName: 'Filter Punctuation',
@@ -142,19 +157,22 @@ export const recTaskProperties: INodeProperties[] = [
 				default: 0,
 				description: 'Which punctuation to drop (FilterPunc; Mandarin engines)',
 			},
-			{
+			resourceLocatorProperty({
 				displayName: 'Hotword ID',
 				name: 'hotwordId',
-				type: 'string',
-				default: '',
-				description: 'ID of a hotword list made on the Tencent Cloud website (HotwordId). Without it the default list applies.',
-			},
+				description: 'Hotword list made on the Tencent Cloud website (HotwordId). Without it the list marked as default applies.',
+				searchListMethod: 'searchHotwordLists',
+				listPlaceholder: 'Select a hotword list...',
+				idPlaceholder: 'e.g. e92bd0d632d211eab508446a2eb5fd98',
+				idRegex: TENCENT_RESOURCE_ID_REGEX,
+				idErrorMessage: 'A hotword list ID is letters and digits, e.g. e92bd0d632d211eab508446a2eb5fd98',
+			}),
 			{
 				displayName: 'Hotword List',
 				name: 'hotwordList',
 				type: 'string',
 				default: '',
-				placeholder: '腾讯云|10,语音识别|5',
+				placeholder: 'e.g. 腾讯云|10,语音识别|5',
 				description: 'Temporary hotwords for this task as "word|weight" separated by commas, weight 1 to 11 or 100 (HotwordList). Overrides Hotword ID.',
 			},
 			{
@@ -271,10 +289,25 @@ export async function buildRecTaskRequest(
 		);
 	}
 	if (additional.emotionalEnergy === true) params.EmotionalEnergy = 1;
+	for (const [field, vendorName, label] of [
+		['hotwordId', 'HotwordId', 'Hotword ID'],
+		['customizationId', 'CustomizationId', 'Customization ID'],
+	] as const) {
+		// a resource locator ({ __rl, mode, value }) or, in workflows saved before, a plain string
+		const value = String(resourceLocatorValue(additional[field]) ?? '').trim();
+		if (!value) continue;
+		if (!RESOURCE_ID.test(value)) {
+			throw inputError(
+				node,
+				`"${value.slice(0, 80)}" is not a valid ${label}`,
+				`Choose it from the list, or enter the ID shown on the Tencent Cloud website (letters and digits, e.g. e92bd0d632d211eab508446a2eb5fd98).`,
+				itemIndex,
+			);
+		}
+		params[vendorName] = value;
+	}
 	for (const [field, vendorName] of [
-		['hotwordId', 'HotwordId'],
 		['hotwordList', 'HotwordList'],
-		['customizationId', 'CustomizationId'],
 		['replaceTextId', 'ReplaceTextId'],
 	] as const) {
 		const value = String(additional[field] ?? '').trim();

@@ -96,7 +96,7 @@ export function syncAdditionalFields(api: SyncApi): INodeProperties[] {
 			name: 'hotwordList',
 			type: 'string',
 			default: '',
-			placeholder: '腾讯云|10,语音识别|5',
+			placeholder: 'e.g. 腾讯云|10,语音识别|5',
 			description: `Temporary hotwords for this request as "word|weight" separated by commas, up to 128, weight 1 to 11 or 100 (${vendor('hotword_list', 'HotwordList')}). Overrides Hotword ID.`,
 		},
 		{

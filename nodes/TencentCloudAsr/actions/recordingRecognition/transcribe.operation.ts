@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 import { pause } from '../../../../credentials/common/http';
 import { inputError, vendorApiError } from '../../../common/errors';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
+import { readSimplify, simplifyProperty } from '../../../common/simplify';
 import { asItemError, errorItem, forEachConcurrently, withDetails } from '../../../common/runner';
 import { urlFileName } from '../../../common/audio/download';
 import { readSubtitleRequest, subtitleBinary, subtitleOptions, type SubtitleRequest } from '../../../common/subtitleOutput';
@@ -13,6 +14,7 @@ import { createRecTask, describeTaskStatus, type RecTask } from '../../transport
 import { tencentAudioSummary } from './audio';
 import { taskSentences } from './recognitionOutput';
 import { buildRecTaskRequest } from './recTaskFields';
+import { taskOutput } from './taskOutput';
 
 /** Default wait between two DescribeTaskStatus polls of one task, in seconds. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 3;
@@ -29,6 +31,7 @@ export const DEFAULT_MAX_WAIT_SECONDS = 600;
 export const defaultConcurrency = 10;
 
 const properties: INodeProperties[] = [
+	simplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -86,6 +89,8 @@ interface PendingTask {
 	audio?: Record<string, string | number>;
 	/** Subtitles asked for, and the name the file is named after (the input's file name, else the task id). */
 	subtitles?: { request: SubtitleRequest; baseName: string };
+	/** The item's Simplify parameter. */
+	simplify: boolean;
 }
 
 const resumeHint = (taskId: string) =>
@@ -100,6 +105,21 @@ function otherTasksNote(tasks: PendingTask[], except: number): string {
 }
 
 /**
+ * Notes for the output pane that an item stopped waiting at Max Wait (with continue-on-fail, an
+ * error item that looks like any failure): its task is still running at Tencent and its result can
+ * still be fetched, which the error item alone does not make obvious.
+ */
+function noteMaxWait(run: OperationContext, task: PendingTask): void {
+	run.hints.note(
+		'maxWait',
+		task.itemIndex,
+		(items, taskIds) =>
+			`Transcribe stopped waiting for ${items} after Max Wait, but their tasks are still running at Tencent (${taskIds.join(', ')}). Fetch the results later with Get Task and the taskId of these error items (Tencent keeps tasks for 24 hours), or raise Max Wait.`,
+		{ type: 'warning', detail: `task ${task.taskId}` },
+	);
+}
+
+/**
  * Transcribe for all items (docs/tencent-cloud-api.md#asr-createrectask,
  * #asr-describetaskstatus; docs/n8n.md#polling-and-cancellation): first every item's task is
  * created (Concurrency items at a time, within CreateRecTask's rate limit), then the pending tasks
@@ -107,11 +127,12 @@ function otherTasksNote(tasks: PendingTask[], except: number): string {
  * ends. A folder of recordings therefore takes about as long as its longest recording.
  *
  * Per item, in input order and paired:
- * - success: the Get Task fields (`taskId`, `status`, `statusText`, `text`, `resultDetail`,
- *   `audioDuration`, `errorMessage`, `requestId`) plus `audio` for binary input; with Subtitles
- *   the subtitle file as binary (named after the input file, else the task id) and `subtitles`;
+ * - success: the Get Task output ({@link taskOutput}): simplified (text first), or with Simplify
+ *   off every field plus `audio` for binary input; with Subtitles the subtitle file as binary
+ *   (named after the input file, else the task id) and `subtitles`;
  * - failure (Status 3): NodeApiError "Recognition task <id> failed: <ErrorMsg>";
- * - Max Wait passed (counted from the task's creation): NodeOperationError naming the task id;
+ * - Max Wait passed (counted from the task's creation): NodeOperationError naming the task id
+ *   (with continue-on-fail also an execution hint: the task goes on at Tencent);
  * - execution cancelled: stops within 200 ms with a NodeOperationError naming the task id.
  * Errors after a task was created carry `taskId` (continue-on-fail items include it); without
  * continue-on-fail the first failure stops the node and its description lists the tasks of other
@@ -141,6 +162,7 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 				const intervalSeconds = positiveSeconds(this, options.pollIntervalSeconds, 'Poll Interval', DEFAULT_POLL_INTERVAL_SECONDS, 0, itemIndex);
 				const maxWaitSeconds = positiveSeconds(this, options.maxWaitSeconds, 'Max Wait', DEFAULT_MAX_WAIT_SECONDS, 0.001, itemIndex);
 				const subtitles = readSubtitleRequest(this, itemIndex, options);
+				const simplify = readSimplify(this.getNodeParameter('simplify', itemIndex, true));
 				const { params, audio } = await buildRecTaskRequest(this, itemIndex, undefined);
 				session ??= await run.credentials(TENCENT_CREDENTIAL);
 				const created = await createRecTask(session, params, itemIndex);
@@ -154,6 +176,7 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 					maxWaitSeconds,
 					audio: tencentAudioSummary(audio),
 					subtitles: subtitles && { request: subtitles, baseName: (audio.kind === 'file' ? audio.fileName : urlFileName(audio.url)) || created.taskId },
+					simplify,
 				});
 			} catch (error) {
 				record(itemIndex, error);
@@ -174,7 +197,7 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 		pending.splice(pending.indexOf(task), 1);
 		if (error !== undefined) record(task.itemIndex, error);
 		else {
-			const json: IDataObject = task.audio ? { ...result!, audio: task.audio } : { ...result! };
+			const json = taskOutput(result!, task.simplify, task.audio);
 			if (subtitles) json.subtitles = subtitles.summary;
 			outputs[task.itemIndex] = { json, ...(subtitles ? { binary: subtitles.binary } : {}), pairedItem: { item: task.itemIndex } };
 		}
@@ -227,6 +250,7 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 					);
 				}
 				if (Date.now() >= task.deadline) {
+					if (continueOnFail) noteMaxWait(run, task);
 					return settle(
 						task,
 						undefined,

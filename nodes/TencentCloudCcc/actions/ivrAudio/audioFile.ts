@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../common/errors';
+import { resourceLocatorProperty, resourceLocatorValue } from '../../../common/resourceLocator';
 
 /** Readable names of an IVR audio file's review `Status` (docs/tencent-cloud-api.md#contact-center-uploadivraudio: 0, 1, 2). */
 export const IVR_AUDIO_STATUS_TEXT: Record<number, string> = {
@@ -24,19 +25,40 @@ export function toAudioFileOutput(info: IDataObject): IDataObject {
 }
 
 /**
+ * The SdkAppId picker (a resource locator): From List shows the account's Contact Center
+ * applications (`searchSdkAppIds`, DescribeCCCBuyInfoList), By ID takes the number.
+ */
+export function sdkAppIdProperty(description: string): INodeProperties {
+	return resourceLocatorProperty({
+		displayName: 'SdkAppId',
+		name: 'sdkAppId',
+		required: true,
+		description,
+		searchListMethod: 'searchSdkAppIds',
+		listPlaceholder: 'Select a Contact Center application...',
+		idPlaceholder: 'e.g. 1400000000',
+		idRegex: '\\s*[1-9][0-9]*\\s*',
+		idErrorMessage: 'An SdkAppId is a whole number, e.g. 1400000000',
+	});
+}
+
+/**
  * The SdkAppId parameter of item `itemIndex` as a positive whole number (the Contact Center
- * application: docs/tencent-cloud-api.md#contact-center-uploadivraudio).
+ * application: docs/tencent-cloud-api.md#contact-center-uploadivraudio). Accepts the resource
+ * locator's `{ __rl, mode, value }` and a plain number or numeric text (workflows saved before the
+ * parameter was a picker, expressions).
  *
  * @throws NodeOperationError (item error) for anything else, saying where to find it.
  */
 export function readSdkAppId(ctx: IExecuteFunctions, itemIndex: number): number {
-	const raw = ctx.getNodeParameter('sdkAppId', itemIndex) as number | string;
-	const sdkAppId = typeof raw === 'string' ? Number(raw.trim()) : raw;
-	if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
+	const raw = resourceLocatorValue(ctx.getNodeParameter('sdkAppId', itemIndex, '', { extractValue: true }));
+	const sdkAppId = typeof raw === 'string' ? (raw.trim() === '' ? Number.NaN : Number(raw.trim())) : raw;
+	if (typeof sdkAppId !== 'number' || !Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
+		const empty = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
 		throw inputError(
 			ctx.getNode(),
-			`"${String(raw)}" is not a valid SdkAppId`,
-			'Enter the numeric SdkAppId of the Contact Center application (Tencent Cloud website → Contact Center).',
+			empty ? 'No SdkAppId was chosen' : `"${typeof raw === 'object' ? JSON.stringify(raw) : String(raw)}" is not a valid SdkAppId`,
+			'Choose the Contact Center application from the list, or enter its numeric SdkAppId (Tencent Cloud website → Contact Center).',
 			itemIndex,
 		);
 	}

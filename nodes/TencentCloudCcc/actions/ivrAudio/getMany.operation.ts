@@ -5,7 +5,7 @@ import { inputError } from '../../../common/errors';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
 import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
 import { describeIvrAudioList } from '../../transport/ivrAudio';
-import { readSdkAppId, toAudioFileOutput } from './audioFile';
+import { readSdkAppId, sdkAppIdProperty, toAudioFileOutput } from './audioFile';
 
 /** Items in flight at once by default (DescribeIvrAudioList: 20 requests per second, kept to by the node). */
 export const defaultConcurrency = 5;
@@ -14,15 +14,7 @@ export const defaultConcurrency = 5;
 export const MAX_PAGE_SIZE = 50;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'SdkAppId',
-		name: 'sdkAppId',
-		type: 'number',
-		default: 0,
-		required: true,
-		placeholder: 'e.g. 1400000000',
-		description: 'ID of the Contact Center application whose IVR audio files to list',
-	},
+	sdkAppIdProperty('Contact Center application whose IVR audio files to list'),
 	{
 		displayName: 'Return All',
 		name: 'returnAll',

@@ -9,7 +9,7 @@ import { asItemError, errorItem, withDetails } from '../../../common/runner';
 import { TENCENT_CREDENTIAL } from '../../../common/tencent/client';
 import { httpUrlProblem, type UrlRules } from '../../../common/url';
 import { uploadIvrAudio } from '../../transport/ivrAudio';
-import { readSdkAppId, toAudioFileOutput } from './audioFile';
+import { readSdkAppId, sdkAppIdProperty, toAudioFileOutput } from './audioFile';
 
 /** One request at a time: UploadIvrAudio allows 1 request per second (docs/tencent-cloud-api.md#contact-center-uploadivraudio). */
 export const defaultConcurrency = 1;
@@ -35,15 +35,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'SdkAppId',
-		name: 'sdkAppId',
-		type: 'number',
-		default: 0,
-		required: true,
-		placeholder: 'e.g. 1400000000',
-		description: 'ID of the Contact Center application (Tencent Cloud website → Contact Center → the application\'s SdkAppId)',
-	},
+	sdkAppIdProperty('Contact Center application to upload the files to'),
 	{
 		displayName: 'Custom File Name',
 		name: 'customFileName',
@@ -198,6 +190,21 @@ function noteUploaded<E extends NodeApiError | NodeOperationError>(
 }
 
 /**
+ * Notes for the output pane that an uploaded file is pending review (`Status` 0): the upload
+ * succeeded, but Contact Center cannot play the file before Tencent approves it
+ * (docs/tencent-cloud-api.md#contact-center-uploadivraudio), which the output alone does not say.
+ */
+function notePendingReview(run: OperationContext, itemIndex: number): void {
+	run.hints.note(
+		'pendingReview',
+		itemIndex,
+		(items) =>
+			`The files of ${items} were uploaded and are pending review by Tencent (Status 0): Contact Center can use them only once approved. Run Get Many later to see whether they were approved or rejected.`,
+		{ type: 'info' },
+	);
+}
+
+/**
  * Runs the Upload operation for ALL input items (UploadIvrAudio,
  * docs/tencent-cloud-api.md#contact-center-uploadivraudio).
  *
@@ -211,6 +218,7 @@ function noteUploaded<E extends NodeApiError | NodeOperationError>(
  * 3. Each input item gets one output item, paired: the file's `AudioFileInfo` plus `statusText`
  *    and `requestId`, or an error (a `FailedFileList` entry's `FailedMsg`; the request's error).
  *    `FailedOperation.UploadFileOverflow` (50 files a day) stops all further requests.
+ * 4. Files still pending review (`Status` 0) are named in an execution hint.
  *
  * @returns the node's single output.
  * @throws NodeOperationError for invalid input and NodeApiError for Tencent's errors, unless
@@ -307,6 +315,7 @@ export async function executeBatch(this: IExecuteFunctions, run: OperationContex
 					json: { ...toAudioFileOutput(outcome.info), requestId },
 					pairedItem: { item: entry.itemIndex },
 				};
+				if (Number(outcome.info.Status) === 0) notePendingReview(run, entry.itemIndex);
 				continue;
 			}
 			const error =

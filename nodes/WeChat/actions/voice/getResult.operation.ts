@@ -17,6 +17,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
+		placeholder: 'e.g. meeting_2026_12_03_part1',
 		description: 'The Voice ID of the upload (output of the Upload operation). Query within 10 seconds of the upload.',
 	},
 	languageProperty,

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { splitMp3 } from '../../../common/mp3';
 import { concurrencyOption, type OperationContext } from '../../../common/router';
 import { asItemError, forEachConcurrently, withDetails } from '../../../common/runner';
+import { pickFields, readSimplify, simplifyProperty } from '../../../common/simplify';
 import { readSubtitleRequest, subtitleBinary, subtitleOptions } from '../../../common/subtitleOutput';
 import { WECHAT_CREDENTIAL } from '../../transport/request';
 import {
@@ -33,6 +34,7 @@ export const PARTS_IN_FLIGHT = 3;
 const properties: INodeProperties[] = [
 	...voiceInputProperties,
 	languageProperty,
+	simplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -74,6 +76,12 @@ export interface TranscribedPart extends IDataObject {
 	complete: boolean;
 }
 
+/**
+ * The simplified output, in this order (the text first, for AI agents): `notice` is there only
+ * when the text is empty.
+ */
+export const SIMPLIFIED_FIELDS = ['text', 'complete', 'durationSeconds', 'voiceId', 'notice'] as const;
+
 /** `m:ss.s` for a time in seconds, rounded to tenths first (119.97 s → `2:00.0`, never `1:60.0`). */
 export function clock(seconds: number): string {
 	const tenths = Math.round(seconds * 10);
@@ -88,8 +96,11 @@ export function clock(seconds: number): string {
  * inside its own 10-second window and joins the texts in order (no separator for Chinese, a space
  * for English).
  *
- * Output: `{ text, voiceId, language, complete, durationSeconds, bytes, sampleRate, channels,
- * parts: [{ index, startSeconds, endSeconds, voiceId, text, complete }] }`.
+ * Output with Simplify (default): `{ text, complete, durationSeconds, voiceId }`; without:
+ * `{ text, voiceId, language, complete, durationSeconds, bytes, sampleRate, channels,
+ * parts: [{ index, startSeconds, endSeconds, voiceId, text, complete }] }`. Both add `notice` when
+ * the text is empty. Execution hints name the items whose text is empty (silence, or speech
+ * WeChat cannot read) and the parts whose 10-second window closed before the text was final.
  *
  * With Subtitles: a subtitle file with one cue per part (its time range and text; split further
  * by Max Characters per Cue) as binary data named after the input file, and `subtitles`.
@@ -103,6 +114,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: O
 	const split = options.splitLongAudio !== false;
 	const pollIntervalMs = Number(options.pollIntervalMs ?? 1000);
 	const subtitles = readSubtitleRequest(this, itemIndex, options);
+	const simplify = readSimplify(this.getNodeParameter('simplify', itemIndex, true));
 
 	const audio = await readWeChatAudio(this, itemIndex, split);
 	const info = audio.mp3!;
@@ -173,11 +185,33 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: O
 	if (!output.text) {
 		output.notice =
 			'WeChat returned no text within its 10-second window: the audio may hold no recognisable speech in the chosen language.';
+		run.hints.note(
+			'emptyText',
+			itemIndex,
+			(items) =>
+				`WeChat recognised no text in ${items}. This is not an error: WeChat answers silence, unclear speech and speech in another language than the chosen Language with an empty result.`,
+		);
+	} else {
+		const unfinished = parts.filter((part) => !part.complete);
+		if (unfinished.length > 0) {
+			const which =
+				pieces.length > 1
+					? unfinished.map((part) => `part ${part.index + 1} of ${pieces.length} (${clock(part.startSeconds)}–${clock(part.endSeconds)})`).join(', ')
+					: 'the recording';
+			run.hints.note(
+				'windowClosed',
+				itemIndex,
+				(_items, details) =>
+					`WeChat's 10-second result window closed before the text was final (${details.join('; ')}): the text may miss words there (complete is false). A shorter Poll Interval asks again closer to the end of the window.`,
+				{ detail: `item ${itemIndex + 1}: ${which}` },
+			);
+		}
 	}
-	if (!subtitles) return output;
+	const json = simplify ? pickFields(output, SIMPLIFIED_FIELDS) : output;
+	if (!subtitles) return json;
 	const cues = parts.map((part) => ({ text: part.text, startMs: Math.round(part.startSeconds * 1000), endMs: Math.round(part.endSeconds * 1000) }));
 	const file = await subtitleBinary(this, subtitles, cues, audio.fileName || parts[0].voiceId);
-	return [{ json: { ...output, subtitles: file.summary }, binary: file.binary }];
+	return [{ json: { ...json, subtitles: file.summary }, binary: file.binary }];
 }
 
 function round(seconds: number): number {
