@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../common/errors';
 import { resourceLocatorProperty, resourceLocatorValue } from '../../../common/resourceLocator';
@@ -48,6 +48,58 @@ export const ENGINE_MODEL_TYPES: INodeProperties['options'] = [
 	{ name: 'Turkish (16k_tr)', value: '16k_tr' },
 	{ name: 'Vietnamese (16k_vi)', value: '16k_vi' },
 ];
+
+/**
+ * Customization ID (`CustomizationId` / `customization_id`): a picker of the account's
+ * self-learning models (GetCustomizationList, docs/tencent-cloud-api.md#asr-getcustomizationlist)
+ * or an ID. Shared by Create Task, Transcribe, Flash Recognize and Recognize Sentence.
+ */
+export const customizationIdProperty: INodeProperties = resourceLocatorProperty({
+		displayName: 'Customization ID',
+		name: 'customizationId',
+		description: 'Self-learning custom model to recognise with (CustomizationId); only online models whose type (8k or 16k) matches the engine take effect',
+		searchListMethod: 'searchCustomizations',
+		listPlaceholder: 'Select a custom model...',
+		idPlaceholder: 'e.g. a07acb16e60311ea9a76b49691037310',
+		idRegex: TENCENT_RESOURCE_ID_REGEX,
+		idErrorMessage: 'A model ID is letters and digits, e.g. a07acb16e60311ea9a76b49691037310',
+	});
+
+/**
+ * Hotword ID (`HotwordId` / `hotword_id`): a picker of the account's hotword lists
+ * (GetAsrVocabList, docs/tencent-cloud-api.md#asr-getasrvocablist) or an ID. Shared as
+ * {@link customizationIdProperty}.
+ */
+export const hotwordIdProperty: INodeProperties = resourceLocatorProperty({
+		displayName: 'Hotword ID',
+		name: 'hotwordId',
+		description: 'Hotword list made on the Tencent Cloud website (HotwordId). Without it the list marked as default applies.',
+		searchListMethod: 'searchHotwordLists',
+		listPlaceholder: 'Select a hotword list...',
+		idPlaceholder: 'e.g. e92bd0d632d211eab508446a2eb5fd98',
+		idRegex: TENCENT_RESOURCE_ID_REGEX,
+		idErrorMessage: 'A hotword list ID is letters and digits, e.g. e92bd0d632d211eab508446a2eb5fd98',
+	});
+
+/**
+ * The ID of a Hotword ID / Customization ID field: a resource locator (`{ __rl, mode, value }`)
+ * or, in workflows saved before the pickers, a plain string. `undefined` when empty.
+ *
+ * @throws NodeOperationError (item error) for anything but letters, digits, `_` and `-`.
+ */
+export function readResourceId(node: INode, raw: unknown, label: string, itemIndex: number): string | undefined {
+	const value = String(resourceLocatorValue(raw) ?? '').trim();
+	if (!value) return undefined;
+	if (!RESOURCE_ID.test(value)) {
+		throw inputError(
+			node,
+			`"${value.slice(0, 80)}" is not a valid ${label}`,
+			`Choose it from the list, or enter the ID shown on the Tencent Cloud website (letters and digits, e.g. e92bd0d632d211eab508446a2eb5fd98).`,
+			itemIndex,
+		);
+	}
+	return value;
+}
 
 /** Engine Model Type, Channel Count, Result Format and Additional Fields of CreateRecTask. */
 export const recTaskProperties: INodeProperties[] = [
@@ -104,16 +156,7 @@ export const recTaskProperties: INodeProperties[] = [
 				default: 1,
 				description: 'How numbers are written (ConvertNumMode; Mandarin engines)',
 			},
-			resourceLocatorProperty({
-				displayName: 'Customization ID',
-				name: 'customizationId',
-				description: 'Self-learning custom model to recognise with (CustomizationId); only online models whose type (8k or 16k) matches the engine take effect',
-				searchListMethod: 'searchCustomizations',
-				listPlaceholder: 'Select a custom model...',
-				idPlaceholder: 'e.g. a07acb16e60311ea9a76b49691037310',
-				idRegex: TENCENT_RESOURCE_ID_REGEX,
-				idErrorMessage: 'A model ID is letters and digits, e.g. a07acb16e60311ea9a76b49691037310',
-			}),
+			customizationIdProperty,
 			{
 				displayName: 'Emotional Energy',
 				name: 'emotionalEnergy',
@@ -157,16 +200,7 @@ export const recTaskProperties: INodeProperties[] = [
 				default: 0,
 				description: 'Which punctuation to drop (FilterPunc; Mandarin engines)',
 			},
-			resourceLocatorProperty({
-				displayName: 'Hotword ID',
-				name: 'hotwordId',
-				description: 'Hotword list made on the Tencent Cloud website (HotwordId). Without it the list marked as default applies.',
-				searchListMethod: 'searchHotwordLists',
-				listPlaceholder: 'Select a hotword list...',
-				idPlaceholder: 'e.g. e92bd0d632d211eab508446a2eb5fd98',
-				idRegex: TENCENT_RESOURCE_ID_REGEX,
-				idErrorMessage: 'A hotword list ID is letters and digits, e.g. e92bd0d632d211eab508446a2eb5fd98',
-			}),
+			hotwordIdProperty,
 			{
 				displayName: 'Hotword List',
 				name: 'hotwordList',
@@ -289,23 +323,10 @@ export async function buildRecTaskRequest(
 		);
 	}
 	if (additional.emotionalEnergy === true) params.EmotionalEnergy = 1;
-	for (const [field, vendorName, label] of [
-		['hotwordId', 'HotwordId', 'Hotword ID'],
-		['customizationId', 'CustomizationId', 'Customization ID'],
-	] as const) {
-		// a resource locator ({ __rl, mode, value }) or, in workflows saved before, a plain string
-		const value = String(resourceLocatorValue(additional[field]) ?? '').trim();
-		if (!value) continue;
-		if (!RESOURCE_ID.test(value)) {
-			throw inputError(
-				node,
-				`"${value.slice(0, 80)}" is not a valid ${label}`,
-				`Choose it from the list, or enter the ID shown on the Tencent Cloud website (letters and digits, e.g. e92bd0d632d211eab508446a2eb5fd98).`,
-				itemIndex,
-			);
-		}
-		params[vendorName] = value;
-	}
+	const hotwordId = readResourceId(node, additional.hotwordId, 'Hotword ID', itemIndex);
+	if (hotwordId) params.HotwordId = hotwordId;
+	const customizationId = readResourceId(node, additional.customizationId, 'Customization ID', itemIndex);
+	if (customizationId) params.CustomizationId = customizationId;
 	for (const [field, vendorName] of [
 		['hotwordList', 'HotwordList'],
 		['replaceTextId', 'ReplaceTextId'],

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../common/errors';
-import { ENGINE_MODEL_TYPES } from './recTaskFields';
+import { customizationIdProperty, ENGINE_MODEL_TYPES, hotwordIdProperty, readResourceId } from './recTaskFields';
 
 /**
  * Engines of flash recognition (`engine_type`): the CreateRecTask engine list
@@ -74,23 +74,11 @@ export function syncAdditionalFields(api: SyncApi): INodeProperties[] {
 			default: 1,
 			description: `How numbers are written (${vendor('convert_num_mode', 'ConvertNumMode')}; Mandarin engines)`,
 		},
-		{
-			displayName: 'Customization ID',
-			name: 'customizationId',
-			type: 'string',
-			default: '',
-			description: `ID of a self-learning custom model (${vendor('customization_id', 'CustomizationId')})`,
-		},
+		customizationIdProperty,
 		filterOptions('Filter Dirty Words', 'filterDirty', [['Keep (0)', 0], ['Remove (1)', 1], ['Replace With Asterisks (2)', 2]], `What to do with profanity (${vendor('filter_dirty', 'FilterDirty')}; Mandarin engines)`),
 		filterOptions('Filter Modal Particles', 'filterModal', [['Keep (0)', 0], ['Remove Some (1)', 1], ['Remove Strictly (2)', 2]], `Whether to drop filler words such as 嗯 and 啊 (${vendor('filter_modal', 'FilterModal')}; Mandarin engines)`),
 		filterOptions('Filter Punctuation', 'filterPunc', [['Keep (0)', 0], ['Remove Sentence-Final (1)', 1], ['Remove All (2)', 2]], `Which punctuation to drop (${vendor('filter_punc', 'FilterPunc')}; Mandarin engines)`),
-		{
-			displayName: 'Hotword ID',
-			name: 'hotwordId',
-			type: 'string',
-			default: '',
-			description: `ID of a hotword list made on the Tencent Cloud website (${vendor('hotword_id', 'HotwordId')}). Without it the default list applies.`,
-		},
+		hotwordIdProperty,
 		{
 			displayName: 'Hotword List',
 			name: 'hotwordList',
@@ -198,11 +186,11 @@ export function readSyncFields(ctx: IExecuteFunctions, itemIndex: number, api: S
 	const text = (field: string) => String(additional[field] ?? '').trim() || undefined;
 	const fields: SyncFields = {
 		convertNumMode: choice('convertNumMode', 'Convert Numbers', [0, 1]),
-		customizationId: text('customizationId'),
+		customizationId: readResourceId(node, additional.customizationId, 'Customization ID', itemIndex),
 		filterDirty: choice('filterDirty', 'Filter Dirty Words', [0, 1, 2]),
 		filterModal: choice('filterModal', 'Filter Modal Particles', [0, 1, 2]),
 		filterPunc: choice('filterPunc', 'Filter Punctuation', [0, 1, 2]),
-		hotwordId: text('hotwordId'),
+		hotwordId: readResourceId(node, additional.hotwordId, 'Hotword ID', itemIndex),
 		hotwordList: text('hotwordList'),
 		wordInfo: choice('wordInfo', 'Word Timings', api === 'flash' ? [0, 1, 2, 3] : [0, 1, 2]) ?? 0,
 	};
